@@ -67,30 +67,22 @@ export interface TableBlock {
   rows: string[][]
 }
 
+/** Which standard SDK field a line is; labels vary in the seed ("收集数据类型" / "收集个人信息类型", "隐私协议地址" / "隐私政策链接"). */
+export type SdkFieldKey = 'name' | 'vendor' | 'dataCollected' | 'permissions' | 'purpose' | 'policyUrl'
+
+export interface SdkField {
+  key: SdkFieldKey
+  /** The label exactly as authored, e.g. "第三方名称". */
+  label: string
+  value: string
+}
+
+/** One third-party SDK entry, rendered as a card. Fields keep the authored order; missing ones are simply absent. */
 export interface SdkEntry {
   /** SDK名称 */
   name: string
-  /** 第三方名称 */
-  vendor: string
-  /** 收集个人信息类型 */
-  dataCollected: string
-  /** 调用权限 */
-  permissions: string
-  /** 使用目的 */
-  purpose: string
-  /** 隐私政策链接 */
-  policyUrl: string
-  /** Field labels exactly as the seed words them, in order, for faithful rendering ("隐私协议地址" vs "隐私政策链接"). */
-  labels: SdkFieldLabels
-}
-
-export interface SdkFieldLabels {
-  name: string
-  vendor: string
-  dataCollected: string
-  permissions: string
-  purpose: string
-  policyUrl: string
+  fields: SdkField[]
+  links?: Link[]
 }
 
 export interface SdkBlock {
