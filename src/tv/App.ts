@@ -1,7 +1,31 @@
-import { Lightning } from '@lightningjs/sdk'
+import { Router, Utils } from '@lightningjs/sdk'
+import routes from './routes'
+import ExitDialog from './widgets/ExitDialog'
+import { FONT_FAMILY } from './lib/screen'
+import { hook } from './lib/testHook'
 
-export default class App extends Lightning.Component {
+export default class App extends Router.App {
+  static getFonts() {
+    // WOFF first, TTF as the fallback older TV engines understand; the subset ships with the app.
+    return [{ family: FONT_FAMILY, urls: [Utils.asset('fonts/MiiteeSans-Regular.woff'), Utils.asset('fonts/MiiteeSans-Regular.ttf')] }]
+  }
+
   static override _template() {
-    return { Label: { x: 96, y: 54, text: { text: 'Miitee', fontSize: 48 } } }
+    return {
+      ...super._template(),
+      Widgets: { ExitDialog: { type: ExitDialog } },
+    }
+  }
+
+  override _setup() {
+    const h = hook()
+    h.app = this.application
+    Router.startRouter(routes, this)
+    h.ready = true
+  }
+
+  // Back at the root: ask before exit.
+  override _handleAppClose() {
+    Router.focusWidget('ExitDialog')
   }
 }

@@ -1,0 +1,53 @@
+import { Lightning } from '@lightningjs/sdk'
+import Button from './Button'
+
+export interface ButtonSpec {
+  id: string
+  label: string
+}
+
+/** A horizontal row of buttons; Left/Right move focus, Enter fires `$buttonPressed(id)` upwards. */
+export default class ButtonRow extends Lightning.Component {
+  index = 0
+  private _specs: ButtonSpec[] = []
+
+  set buttons(specs: ButtonSpec[]) {
+    this._specs = specs
+    this.children = specs.map((s, i) => ({ type: Button, x: i * 320, label: s.label, ref: `B_${s.id}` }))
+    this.index = Math.min(this.index, specs.length - 1)
+  }
+
+  get selectedId(): string | undefined {
+    return this._specs[this.index]?.id
+  }
+
+  select(id: string) {
+    const i = this._specs.findIndex((s) => s.id === id)
+    if (i >= 0) this.index = i
+  }
+
+  relabel(labels: Record<string, string>) {
+    this._specs.forEach((s, i) => {
+      if (labels[s.id] !== undefined) (this.children[i] as Button).label = labels[s.id]
+    })
+  }
+
+  override _handleLeft() {
+    if (this.index > 0) this.index--
+    else return false
+  }
+
+  override _handleRight() {
+    if (this.index < this._specs.length - 1) this.index++
+    else return false
+  }
+
+  override _handleEnter() {
+    const id = this.selectedId
+    if (id) this.fireAncestors('$buttonPressed' as any, id)
+  }
+
+  override _getFocused() {
+    return this.children[this.index] as Lightning.Component
+  }
+}

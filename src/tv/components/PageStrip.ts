@@ -1,0 +1,69 @@
+import { Lightning } from '@lightningjs/sdk'
+import type { Pagination } from '../../core/layout/types'
+import PolicyPageView from './PolicyPageView'
+
+const OFFSET = 2400
+
+/**
+ * The current page and its two neighbours, the neighbours parked off-screen but inside the
+ * bounds margin so their textures are ready before a flip. Nothing else holds page textures,
+ * so texture memory stays flat however long the document is.
+ */
+export default class PageStrip extends Lightning.Component {
+  static override _template() {
+    return {
+      boundsMargin: [OFFSET, 0, OFFSET, 0] as [number, number, number, number],
+      Views: {},
+    }
+  }
+
+  private _pagination: Pagination | null = null
+  private _index = 0
+  private _views = new Map<number, PolicyPageView>()
+
+  set pagination(p: Pagination | null) {
+    this._pagination = p
+    this._views.forEach((v) => this.tag('Views').childList.remove(v))
+    this._views.clear()
+    this._index = Math.min(this._index, Math.max(0, (p?.pages.length ?? 1) - 1))
+    this._sync()
+  }
+  get pagination() {
+    return this._pagination
+  }
+
+  get index() {
+    return this._index
+  }
+  set index(i: number) {
+    const n = this._pagination?.pages.length ?? 0
+    this._index = Math.max(0, Math.min(n - 1, i))
+    this._sync()
+  }
+
+  get current(): PolicyPageView | undefined {
+    return this._views.get(this._index)
+  }
+
+  private _sync() {
+    const p = this._pagination
+    if (!p) return
+    const want = [this._index - 1, this._index, this._index + 1].filter((i) => i >= 0 && i < p.pages.length)
+    for (const [i, view] of this._views) {
+      if (!want.includes(i)) {
+        this.tag('Views').childList.remove(view)
+        this._views.delete(i)
+      }
+    }
+    for (const i of want) {
+      let view = this._views.get(i)
+      if (!view) {
+        view = this.stage.c({ type: PolicyPageView, page: p.pages[i] }) as unknown as PolicyPageView
+        this.tag('Views').childList.add(view)
+        this._views.set(i, view)
+      }
+      view.x = (i - this._index) * OFFSET
+      view.focusIndex = -1
+    }
+  }
+}

@@ -1,0 +1,91 @@
+// UI strings. The policy itself always stays in its own language; only the chrome switches.
+export type UiLanguage = 'zh-CN' | 'en-US'
+export const UI_LANGUAGES: UiLanguage[] = ['zh-CN', 'en-US']
+
+const zhCN = {
+  appName: 'Miitee',
+  gateTitle: '隐私政策摘要',
+  gateHint: '请阅读以下摘要。按 ↑ ↓ 翻阅，← → 选择按钮，按 OK 确认。',
+  agree: '同意',
+  disagree: '不同意',
+  readFull: '阅读全文',
+  declinedTitle: '您未同意隐私政策',
+  declinedBody:
+    '未经您同意，Miitee 不会收集任何个人信息，也不会连接任何服务器。因此以下功能暂不可用：扫码与手机配对、蓝牙配网与大屏遥控、附近大屏发现、会议与聊天。您可以随时重新阅读政策并作出选择。',
+  readAgain: '重新阅读',
+  exit: '退出',
+  contents: '目录',
+  settings: '设置',
+  pageOf: '{n} / {total}',
+  readerHint: '↑ ↓ 逐段  ← → 翻页  返回键 目录',
+  contentsHint: '↑ ↓ 选择  OK 跳转  返回键 退出',
+  qrCaption: '扫码在手机上阅读',
+  exitConfirmTitle: '退出 Miitee？',
+  exitConfirmBody: '按 OK 退出，按返回键继续阅读。',
+  stay: '继续阅读',
+  settingsTitle: '设置',
+  language: '界面语言',
+  textSize: '文字大小',
+  textSizeS: '小',
+  textSizeM: '中',
+  textSizeL: '大',
+  clearData: '清除本地数据',
+  clearDataDone: '已清除，下次启动将重新询问。',
+  settingsHint: '↑ ↓ 选择  ← → 或 OK 更改  返回键 返回',
+  languageName: '简体中文',
+  acceptedOn: '已于 {date} 同意（版本 {version}）',
+  policyChanged: '隐私政策已更新，请重新阅读并确认。',
+  loadError: '无法加载隐私政策：{message}',
+  fullText: '全文',
+}
+
+export type StringKey = keyof typeof zhCN
+type Strings = Record<StringKey, string>
+
+const enUS: Strings = {
+  appName: 'Miitee',
+  gateTitle: 'Privacy policy summary',
+  gateHint: 'Read the summary below. ↑ ↓ to scroll, ← → to choose, OK to confirm.',
+  agree: 'Agree',
+  disagree: 'Disagree',
+  readFull: 'Read in full',
+  declinedTitle: 'You did not agree to the privacy policy',
+  declinedBody:
+    'Without your consent Miitee collects no personal information and connects to no server. These features are unavailable: pairing a phone by QR code, Bluetooth and network provisioning, remote control, finding nearby screens, meetings and chat. You can read the policy again and decide at any time.',
+  readAgain: 'Read again',
+  exit: 'Exit',
+  contents: 'Contents',
+  settings: 'Settings',
+  pageOf: '{n} / {total}',
+  readerHint: '↑ ↓ paragraph  ← → page  Back contents',
+  contentsHint: '↑ ↓ choose  OK open  Back exit',
+  qrCaption: 'Scan to read on your phone',
+  exitConfirmTitle: 'Exit Miitee?',
+  exitConfirmBody: 'Press OK to exit, Back to keep reading.',
+  stay: 'Keep reading',
+  settingsTitle: 'Settings',
+  language: 'Language',
+  textSize: 'Text size',
+  textSizeS: 'Small',
+  textSizeM: 'Medium',
+  textSizeL: 'Large',
+  clearData: 'Clear local data',
+  clearDataDone: 'Cleared. You will be asked again on next launch.',
+  settingsHint: '↑ ↓ choose  ← → or OK change  Back return',
+  languageName: 'English',
+  acceptedOn: 'Accepted on {date} (version {version})',
+  policyChanged: 'The privacy policy has changed. Please read and confirm again.',
+  loadError: 'Could not load the privacy policy: {message}',
+  fullText: 'Full text',
+}
+
+const TABLE: Record<UiLanguage, Strings> = { 'zh-CN': zhCN, 'en-US': enUS }
+
+export function translate(lang: UiLanguage, key: StringKey, vars: Record<string, string | number> = {}): string {
+  const template = TABLE[lang][key]
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`))
+}
+
+export function allUiText(): string {
+  return UI_LANGUAGES.map((l) => Object.values(TABLE[l]).join('')).join('')
+}

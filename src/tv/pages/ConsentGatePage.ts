@@ -1,0 +1,102 @@
+import { Lightning, Router } from '@lightningjs/sdk'
+import type { Pagination } from '../../core/layout/types'
+import ButtonRow from '../components/ButtonRow'
+import PageStrip from '../components/PageStrip'
+import { appContext } from '../services/AppContext'
+import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { GATE_BODY_POS } from '../lib/layout'
+import { hook } from '../lib/testHook'
+
+/**
+ * First launch: the policy summary (摘要) with 同意 / 不同意 / 阅读全文.
+ * Nothing is collected and no host but our own static assets is contacted before 同意.
+ */
+export default class ConsentGatePage extends Lightning.Component {
+  static override _template() {
+    return {
+      rect: true,
+      w: 1920,
+      h: 1080,
+      color: COLORS.background,
+      Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 44, textColor: 0xffffffff } },
+      Indicator: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + 8, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
+      Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
+      Strip: { type: PageStrip, x: GATE_BODY_POS.x, y: GATE_BODY_POS.y },
+      Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + SAFE.h - 84 },
+      Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
+    }
+  }
+
+  private _pagination: Pagination | null = null
+
+  get strip(): PageStrip {
+    return this.tag('Strip') as PageStrip
+  }
+  get buttons(): ButtonRow {
+    return this.tag('Buttons') as ButtonRow
+  }
+
+  override _init() {
+    appContext().onChange(() => this.refresh())
+    this.buttons.buttons = [
+      { id: 'agree', label: '' },
+      { id: 'disagree', label: '' },
+      { id: 'read', label: '' },
+    ]
+  }
+
+  override _active() {
+    this.refresh()
+  }
+
+  refresh() {
+    const ctx = appContext()
+    const p = ctx.summaryPagination()
+    if (p !== this._pagination) {
+      this._pagination = p
+      this.strip.pagination = p
+    }
+    this.tag('Title').text.text = ctx.t('gateTitle')
+    this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
+    this.tag('Hint').text.text = ctx.t('gateHint')
+    this.buttons.relabel({ agree: ctx.t('agree'), disagree: ctx.t('disagree'), read: ctx.t('readFull') })
+    this._updateIndicator()
+  }
+
+  private _updateIndicator() {
+    const n = this._pagination?.pages.length ?? 0
+    this.tag('Indicator').text.text = n > 1 ? appContext().t('pageOf', { n: this.strip.index + 1, total: n }) : ''
+    hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId } }
+  }
+
+  override _handleUp() {
+    this.strip.index = this.strip.index - 1
+    this._updateIndicator()
+  }
+  override _handleDown() {
+    this.strip.index = this.strip.index + 1
+    this._updateIndicator()
+  }
+  _handlePageUp() {
+    this._handleUp()
+  }
+  _handlePageDown() {
+    this._handleDown()
+  }
+
+  $buttonPressed(id: string) {
+    const ctx = appContext()
+    if (id === 'agree') {
+      ctx.acceptance.accept(ctx.doc)
+      Router.navigate('policy', false)
+    } else if (id === 'disagree') {
+      Router.navigate('declined')
+    } else {
+      Router.navigate('policy')
+    }
+  }
+
+  override _getFocused() {
+    return this.buttons
+  }
+}

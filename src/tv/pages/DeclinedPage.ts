@@ -1,0 +1,61 @@
+import { Lightning, Router } from '@lightningjs/sdk'
+import { closeApp } from '../lib/closeApp'
+import ButtonRow from '../components/ButtonRow'
+import { appContext } from '../services/AppContext'
+import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { breakLines } from '../../core/text/lineBreaker'
+import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
+
+/** 不同意: says plainly what is unavailable and offers to read again or exit. Never loops. */
+export default class DeclinedPage extends Lightning.Component {
+  static override _template() {
+    return {
+      rect: true,
+      w: 1920,
+      h: 1080,
+      color: COLORS.background,
+      Title: { x: SAFE.x, y: SAFE.y + 120, text: { text: '', fontFace: FONT_FAMILY, fontSize: 48, textColor: 0xffffffff } },
+      Body: { x: SAFE.x, y: SAFE.y + 220, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, lineHeight: 54, wordWrap: false, textColor: COLORS.text } },
+      Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + 620 },
+    }
+  }
+
+  private _widths = canvasGlyphWidths()
+
+  get buttons(): ButtonRow {
+    return this.tag('Buttons') as ButtonRow
+  }
+
+  override _init() {
+    appContext().onChange(() => this.refresh())
+    this.buttons.buttons = [
+      { id: 'read', label: '' },
+      { id: 'exit', label: '' },
+    ]
+  }
+
+  override _active() {
+    this.refresh()
+  }
+
+  refresh() {
+    const ctx = appContext()
+    this.tag('Title').text.text = ctx.t('declinedTitle')
+    const lines = breakLines(ctx.t('declinedBody'), 1400, (s) => this._widths.width(s, { size: 34 }))
+    this.tag('Body').text.text = lines.join('\n')
+    this.buttons.relabel({ read: ctx.t('readAgain'), exit: ctx.t('exit') })
+  }
+
+  $buttonPressed(id: string) {
+    if (id === 'read') Router.navigate('gate', false)
+    else closeApp(this.application)
+  }
+
+  override _handleBack() {
+    Router.navigate('gate', false)
+  }
+
+  override _getFocused() {
+    return this.buttons
+  }
+}

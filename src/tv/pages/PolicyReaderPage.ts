@@ -1,0 +1,209 @@
+import { Lightning, Router } from '@lightningjs/sdk'
+import type { Anchor, Pagination } from '../../core/layout/types'
+import { pageOfAnchor } from '../../core/layout/paginator'
+import MenuList from '../components/MenuList'
+import PageStrip from '../components/PageStrip'
+import { appContext } from '../services/AppContext'
+import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { READER_BODY_POS, HEADER_H } from '../lib/layout'
+import { hook } from '../lib/testHook'
+
+/**
+ * The policy reader: a contents list (摘要, 一…十, settings) and the paged body.
+ * Up/Down move by block and cross page edges; Left/Right, PageUp/PageDown and Channel ± flip.
+ */
+export default class PolicyReaderPage extends Lightning.Component {
+  static override _template() {
+    return {
+      rect: true,
+      w: 1920,
+      h: 1080,
+      color: COLORS.background,
+      Header: {
+        x: SAFE.x,
+        y: SAFE.y,
+        Section: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 36, textColor: COLORS.muted } },
+        Indicator: { mountX: 1, x: SAFE.w, text: { text: '', fontFace: FONT_FAMILY, fontSize: 36, textColor: COLORS.muted } },
+        Rule: { rect: true, y: HEADER_H - 30, w: SAFE.w, h: 2, color: COLORS.gridLine },
+      },
+      Strip: { type: PageStrip, x: READER_BODY_POS.x, y: READER_BODY_POS.y },
+      Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
+      Contents: {
+        rect: true,
+        w: 760,
+        h: 1080,
+        color: 0xf0141a21,
+        Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
+        List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 80, w: 620 },
+      },
+    }
+  }
+
+  private _pagination: Pagination | null = null
+  private _unsubscribe: (() => void) | null = null
+  /** Section to open when the route asks for one (`#policy/s3`). */
+  pendingSection: string | null = null
+
+  get strip(): PageStrip {
+    return this.tag('Strip') as PageStrip
+  }
+  get list(): MenuList {
+    return this.tag('Contents.List') as MenuList
+  }
+
+  override _init() {
+    this._unsubscribe = appContext().onChange(() => this.refresh())
+  }
+
+  override _detach() {
+    // keep subscription: pages are kept alive by the router
+  }
+
+  override _active() {
+    this.refresh()
+    if (this.pendingSection) {
+      this.openSection(this.pendingSection)
+      this.pendingSection = null
+    } else if (!this._getState()) {
+      this._setState('Contents')
+    }
+  }
+
+  /** Re-lays out after a language or text-size change, keeping the reading position. */
+  refresh() {
+    const ctx = appContext()
+    const anchor = this.currentAnchor()
+    const p = ctx.pagination()
+    if (p !== this._pagination) {
+      this._pagination = p
+      this.strip.pagination = p
+      if (anchor) this.strip.index = pageOfAnchor(p, anchor)
+    }
+    this.tag('Contents.Title').text.text = ctx.t('contents')
+    this.list.entries = [
+      ...ctx.doc.sections.map((s) => ({ id: s.id, label: s.ordinal && !s.title.startsWith(s.ordinal) ? `${s.ordinal}、${s.title}` : s.title })),
+      { id: 'settings', label: ctx.t('settings') },
+    ]
+    this._updateChrome()
+  }
+
+  currentAnchor(): Anchor | null {
+    const page = this._pagination?.pages[this.strip.index]
+    const item = page?.items[Math.max(0, this.strip.current?.focusIndex ?? 0)] ?? page?.items[0]
+    return item ? item.anchor : null
+  }
+
+  openSection(sectionId: string) {
+    const p = this._pagination
+    if (!p || p.sectionFirstPage[sectionId] === undefined) return
+    this.strip.index = p.sectionFirstPage[sectionId]
+    this._setState('Reading')
+    this._updateChrome()
+  }
+
+  flip(step: number, focus: 'first' | 'last' | 'none' = 'none') {
+    const before = this.strip.index
+    this.strip.index = before + step
+    if (this.strip.index === before) return false
+    const view = this.strip.current
+    if (view && focus !== 'none') view.focusIndex = focus === 'first' ? 0 : view.page!.items.length - 1
+    this._updateChrome()
+    return true
+  }
+
+  private _updateChrome() {
+    const ctx = appContext()
+    const p = this._pagination
+    if (!p) return
+    const page = p.pages[this.strip.index]
+    this.tag('Header.Section').text.text = page?.sectionTitle ?? ''
+    this.tag('Header.Indicator').text.text = ctx.t('pageOf', { n: this.strip.index + 1, total: p.pages.length })
+    const state = this._getState()
+    this.tag('Hint').text.text = ctx.t(state === 'Reading' ? 'readerHint' : 'contentsHint')
+    const h = hook()
+    h.state = {
+      ...h.state,
+      reader: {
+        mode: state,
+        pageIndex: this.strip.index,
+        pageCount: p.pages.length,
+        sectionId: page?.sectionId,
+        focusIndex: this.strip.current?.focusIndex ?? -1,
+        textSize: p.textSize,
+      },
+    }
+  }
+
+  $menuSelected(id: string) {
+    if (id === 'settings') Router.navigate('settings')
+    else this.openSection(id)
+  }
+
+  $menuAdjust() {
+    // no values to adjust in the contents list
+  }
+
+  static override _states() {
+    return [
+      class Contents extends this {
+        override $enter() {
+          this.tag('Contents').visible = true
+          const sectionId = this._pagination?.pages[this.strip.index]?.sectionId
+          if (sectionId) this.list.select(sectionId)
+          this._updateChrome()
+        }
+        override $exit() {
+          this.tag('Contents').visible = false
+        }
+        override _getFocused() {
+          return this.list
+        }
+        override _handleRight() {
+          this._setState('Reading')
+          this._updateChrome()
+        }
+        override _handleBack() {
+          // Let the router go back, or ask before exit at the root.
+          return false
+        }
+      },
+      class Reading extends this {
+        override $enter() {
+          this._updateChrome()
+        }
+        override _handleUp() {
+          const view = this.strip.current
+          if (!view) return
+          if (view.focusIndex > 0) view.focusIndex--
+          else if (!this.flip(-1, 'last')) view.focusIndex = 0
+          this._updateChrome()
+        }
+        override _handleDown() {
+          const view = this.strip.current
+          if (!view || !view.page) return
+          if (view.focusIndex < view.page.items.length - 1) view.focusIndex++
+          else this.flip(1, 'first')
+          this._updateChrome()
+        }
+        override _handleLeft() {
+          this.flip(-1)
+        }
+        override _handleRight() {
+          this.flip(1)
+        }
+        _handlePageUp() {
+          this.flip(-1)
+        }
+        _handlePageDown() {
+          this.flip(1)
+        }
+        override _handleEnter() {
+          this._setState('Contents')
+        }
+        override _handleBack() {
+          this._setState('Contents')
+        }
+      },
+    ]
+  }
+}

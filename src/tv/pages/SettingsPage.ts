@@ -1,0 +1,83 @@
+import { Lightning, Router } from '@lightningjs/sdk'
+import MenuList from '../components/MenuList'
+import { appContext } from '../services/AppContext'
+import { nextTextSize } from '../services/PreferencesStore'
+import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
+import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+
+/** Language (UI only; the policy stays in its own language), text size S/M/L, clear local data. */
+export default class SettingsPage extends Lightning.Component {
+  static override _template() {
+    return {
+      rect: true,
+      w: 1920,
+      h: 1080,
+      color: COLORS.background,
+      Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 48, textColor: 0xffffffff } },
+      List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 900 },
+      Status: { x: SAFE.x, y: SAFE.y + 460, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
+      Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
+    }
+  }
+
+  get list(): MenuList {
+    return this.tag('List') as MenuList
+  }
+
+  override _init() {
+    appContext().onChange(() => this.refresh())
+  }
+
+  override _active() {
+    this.tag('Status').text.text = ''
+    this.refresh()
+  }
+
+  refresh() {
+    const ctx = appContext()
+    const size = ctx.prefs.textSize
+    this.tag('Title').text.text = ctx.t('settingsTitle')
+    const accepted = ctx.acceptance.current()
+    this.list.entries = [
+      { id: 'language', label: ctx.t('language'), value: translate(ctx.prefs.language, 'languageName') },
+      { id: 'textSize', label: ctx.t('textSize'), value: ctx.t(`textSize${size}` as StringKey) },
+      { id: 'clear', label: ctx.t('clearData') },
+    ]
+    if (accepted && !this.tag('Status').text.text) {
+      this.tag('Status').text.text = ctx.t('acceptedOn', { date: accepted.acceptedAt.slice(0, 10), version: accepted.version })
+    }
+    this.tag('Hint').text.text = ctx.t('settingsHint')
+  }
+
+  $menuSelected(id: string) {
+    const ctx = appContext()
+    if (id === 'textSize') {
+      // OK cycles S → M → L → S; Left/Right step within the range.
+      const cur = ctx.prefs.textSize
+      ctx.update({ textSize: cur === 'L' ? 'S' : nextTextSize(cur, 1) })
+    } else {
+      this.$menuAdjust(id, 1)
+    }
+  }
+
+  $menuAdjust(id: string, step: 1 | -1) {
+    const ctx = appContext()
+    if (id === 'language') {
+      const i = UI_LANGUAGES.indexOf(ctx.prefs.language)
+      ctx.setLanguage(UI_LANGUAGES[(i + step + UI_LANGUAGES.length) % UI_LANGUAGES.length])
+    } else if (id === 'textSize') {
+      ctx.update({ textSize: nextTextSize(ctx.prefs.textSize, step) })
+    } else if (id === 'clear' && step === 1) {
+      ctx.clearLocalData()
+      this.tag('Status').text.text = ctx.t('clearDataDone')
+    }
+  }
+
+  override _handleBack() {
+    Router.back()
+  }
+
+  override _getFocused() {
+    return this.list
+  }
+}

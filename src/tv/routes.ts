@@ -1,0 +1,39 @@
+import { Router, Utils } from '@lightningjs/sdk'
+import ConsentGatePage from './pages/ConsentGatePage'
+import DeclinedPage from './pages/DeclinedPage'
+import PolicyReaderPage from './pages/PolicyReaderPage'
+import SettingsPage from './pages/SettingsPage'
+import { appContext } from './services/AppContext'
+import { hook, log } from './lib/testHook'
+
+const WIDGETS = ['ExitDialog']
+
+/** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>, #settings. */
+export default {
+  // Load the compiled policy from our own static assets before the first page.
+  boot: async () => {
+    await appContext().loadPolicy(Utils.asset(''))
+  },
+  root: async () => {
+    const ctx = appContext()
+    return ctx.acceptance.isAccepted(ctx.doc) ? 'policy' : 'gate'
+  },
+  afterEachRoute: (request: { hash: string }) => {
+    hook().route = request.hash
+    log(`route ${request.hash}`)
+  },
+  routes: [
+    { path: 'gate', component: ConsentGatePage, widgets: WIDGETS },
+    { path: 'declined', component: DeclinedPage, widgets: WIDGETS },
+    { path: 'policy', component: PolicyReaderPage, widgets: WIDGETS },
+    {
+      path: 'policy/:section',
+      component: PolicyReaderPage,
+      widgets: WIDGETS,
+      before: async (page: PolicyReaderPage, { section }: { section: string }) => {
+        page.pendingSection = section
+      },
+    },
+    { path: 'settings', component: SettingsPage, widgets: WIDGETS },
+  ],
+} as unknown as Router.Config

@@ -1,0 +1,95 @@
+import type { PolicyDocument } from '../../core/policy/model'
+import type { TextSize } from '../../core/layout/types'
+import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
+import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
+import { LocalStorageStore, type KeyValueStore } from './KeyValueStore'
+import { PolicyAcceptanceStore } from './PolicyAcceptanceStore'
+import { PolicyLibrary, loadPolicy } from './PolicyLibrary'
+import { PreferencesStore, type Preferences } from './PreferencesStore'
+import { READER_BODY, QR_SIZE, GATE_BODY } from '../lib/layout'
+
+type Listener = (prefs: Preferences) => void
+
+/** The app's shared services: storage, preferences, the policy and its paginations. */
+export class AppContext {
+  readonly preferences: PreferencesStore
+  readonly acceptance: PolicyAcceptanceStore
+  prefs: Preferences
+  library: PolicyLibrary | null = null
+  private listeners: Listener[] = []
+
+  constructor(readonly store: KeyValueStore) {
+    this.preferences = new PreferencesStore(store)
+    this.acceptance = new PolicyAcceptanceStore(store)
+    this.prefs = this.preferences.load()
+  }
+
+  get doc(): PolicyDocument {
+    if (!this.library) throw new Error('policy not loaded')
+    return this.library.doc
+  }
+
+  async loadPolicy(baseUrl: string): Promise<PolicyDocument> {
+    if (!this.library) {
+      const doc = await loadPolicy(baseUrl)
+      this.library = new PolicyLibrary(doc, canvasGlyphWidths(), READER_BODY, QR_SIZE)
+    }
+    return this.library.doc
+  }
+
+  t(key: StringKey, vars?: Record<string, string | number>): string {
+    return translate(this.prefs.language, key, vars)
+  }
+
+  pagination(textSize: TextSize = this.prefs.textSize) {
+    if (!this.library) throw new Error('policy not loaded')
+    return this.library.pagination({ textSize, qrCaption: translate(this.prefs.language, 'qrCaption') })
+  }
+
+  /** The summary (摘要) alone, laid out for the consent gate's shorter body. */
+  summaryPagination(textSize: TextSize = this.prefs.textSize) {
+    if (!this.library) throw new Error('policy not loaded')
+    const summary = this.library.doc.sections.find((s) => s.part === 'summary')
+    return this.library.pagination({
+      textSize,
+      qrCaption: translate(this.prefs.language, 'qrCaption'),
+      body: GATE_BODY,
+      sectionIds: summary ? [summary.id] : [],
+    })
+  }
+
+  update(change: Partial<Preferences>): void {
+    this.prefs = { ...this.prefs, ...change }
+    this.preferences.save(this.prefs)
+    this.listeners.forEach((l) => l(this.prefs))
+  }
+
+  onChange(l: Listener): () => void {
+    this.listeners.push(l)
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== l)
+    }
+  }
+
+  setLanguage(language: UiLanguage) {
+    this.update({ language })
+  }
+
+  clearLocalData() {
+    this.store.clear()
+    this.prefs = this.preferences.load()
+    this.listeners.forEach((l) => l(this.prefs))
+  }
+}
+
+let current: AppContext | null = null
+
+export function appContext(): AppContext {
+  if (!current) current = new AppContext(new LocalStorageStore())
+  return current
+}
+
+/** Tests and OEM bridges replace the context (e.g. with firmware storage) before launch. */
+export function setAppContext(ctx: AppContext): void {
+  current = ctx
+}

@@ -1,0 +1,76 @@
+import type { PolicyDocument } from '../../core/policy/model'
+import { paginate } from '../../core/layout/paginator'
+import type { Pagination, TextSize } from '../../core/layout/types'
+import type { GlyphWidthCache } from '../../core/text/glyphWidths'
+
+export interface PolicyIndexEntry {
+  id: string
+  locale: string
+  version: string
+  sha256: string
+  path: string
+}
+
+export class PolicyLoadError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Loads the compiled policy model from the app's own static assets (no other host). */
+export async function loadPolicy(baseUrl: string, locale = 'zh-CN'): Promise<PolicyDocument> {
+  const index = await getJson<{ policies: PolicyIndexEntry[] } | PolicyIndexEntry[]>(`${baseUrl}policy/index.json`)
+  const entries = Array.isArray(index) ? index : index.policies
+  const entry = entries.find((e) => e.locale === locale) ?? entries[0]
+  if (!entry) throw new PolicyLoadError('POLICY_INDEX_EMPTY', 'policy/index.json lists no policy')
+  const doc = await getJson<PolicyDocument>(`${baseUrl}${entry.path.replace(/^(\.\/)?(static\/)?/, '')}`)
+  if (!doc || !Array.isArray(doc.sections) || !doc.sha256) {
+    throw new PolicyLoadError('POLICY_MALFORMED', `${entry.path} is not a compiled policy document`)
+  }
+  return doc
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url)
+  if (!res.ok) throw new PolicyLoadError('POLICY_HTTP', `${url}: HTTP ${res.status}`)
+  return (await res.json()) as T
+}
+
+export interface PaginationRequest {
+  textSize: TextSize
+  qrCaption: string
+  /** Body box; defaults to the reader's. */
+  body?: { width: number; height: number }
+  /** Lay out only these sections (the gate shows just the summary). */
+  sectionIds?: string[]
+}
+
+/** Paginations of one document, one per text size and caption, computed on demand and kept. */
+export class PolicyLibrary {
+  private readonly cache = new Map<string, Pagination>()
+  lastPaginationMs = 0
+
+  constructor(
+    readonly doc: PolicyDocument,
+    private readonly widths: GlyphWidthCache,
+    private readonly body: { width: number; height: number },
+    private readonly qrSize: number,
+  ) {}
+
+  pagination(req: PaginationRequest): Pagination {
+    const body = req.body ?? this.body
+    const key = `${req.textSize}|${req.qrCaption}|${body.width}x${body.height}|${req.sectionIds?.join(',') ?? '*'}`
+    let p = this.cache.get(key)
+    if (!p) {
+      const doc = req.sectionIds ? { ...this.doc, sections: this.doc.sections.filter((s) => req.sectionIds!.includes(s.id)) } : this.doc
+      const t0 = performance.now()
+      p = paginate(doc, { page: body, textSize: req.textSize, qrCaption: req.qrCaption, qrSize: this.qrSize }, this.widths)
+      this.lastPaginationMs = performance.now() - t0
+      this.cache.set(key, p)
+    }
+    return p
+  }
+}

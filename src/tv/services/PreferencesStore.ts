@@ -1,0 +1,33 @@
+import type { TextSize } from '../../core/layout/types'
+import { UI_LANGUAGES, type UiLanguage } from '../i18n/strings'
+import { readJson, type KeyValueStore } from './KeyValueStore'
+
+export interface Preferences {
+  language: UiLanguage
+  textSize: TextSize
+}
+
+const KEY = 'preferences'
+export const DEFAULT_PREFERENCES: Preferences = { language: 'zh-CN', textSize: 'M' }
+const TEXT_SIZES: TextSize[] = ['S', 'M', 'L']
+
+export class PreferencesStore {
+  constructor(private readonly store: KeyValueStore) {}
+
+  load(): Preferences {
+    const saved = readJson<Partial<Preferences>>(this.store, KEY) ?? {}
+    return {
+      language: UI_LANGUAGES.includes(saved.language as UiLanguage) ? (saved.language as UiLanguage) : DEFAULT_PREFERENCES.language,
+      textSize: TEXT_SIZES.includes(saved.textSize as TextSize) ? (saved.textSize as TextSize) : DEFAULT_PREFERENCES.textSize,
+    }
+  }
+
+  save(prefs: Preferences): void {
+    this.store.set(KEY, JSON.stringify(prefs))
+  }
+}
+
+export function nextTextSize(current: TextSize, step: 1 | -1): TextSize {
+  const i = TEXT_SIZES.indexOf(current)
+  return TEXT_SIZES[Math.min(TEXT_SIZES.length - 1, Math.max(0, i + step))]
+}

@@ -1,0 +1,49 @@
+import { Lightning, Router } from '@lightningjs/sdk'
+import { closeApp } from '../lib/closeApp'
+import { appContext } from '../services/AppContext'
+import { COLORS, FONT_FAMILY } from '../lib/screen'
+import { hook } from '../lib/testHook'
+
+/** Back at the root asks before leaving: OK exits, Back returns to the page. */
+export default class ExitDialog extends Lightning.Component {
+  static override _template() {
+    return {
+      alpha: 0,
+      Dim: { rect: true, w: 1920, h: 1080, color: 0xcc000000 },
+      Panel: {
+        x: 560,
+        y: 340,
+        texture: Lightning.Tools.getRoundRect(800, 400, 16, 0, 0, true, COLORS.panel),
+        Title: { x: 60, y: 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 44, textColor: 0xffffffff } },
+        Body: { x: 60, y: 150, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.text, wordWrapWidth: 680 } },
+      },
+    }
+  }
+
+  override _focus() {
+    const ctx = appContext()
+    this.tag('Panel.Title').text.text = ctx.t('exitConfirmTitle')
+    this.tag('Panel.Body').text.text = ctx.t('exitConfirmBody')
+    this.alpha = 1
+    hook().state = { ...hook().state, exitDialog: true }
+  }
+
+  override _unfocus() {
+    this.alpha = 0
+    hook().state = { ...hook().state, exitDialog: false }
+  }
+
+  override _handleEnter() {
+    hook().state = { ...hook().state, exited: true }
+    closeApp(this.application)
+  }
+
+  override _handleBack() {
+    Router.focusPage()
+  }
+
+  // Swallow everything else while the question is open.
+  override _handleKey() {
+    return true
+  }
+}
