@@ -38,7 +38,7 @@ export type Block = HeadingBlock | ParagraphBlock | ListBlock | TableBlock | Sdk
 
 export interface HeadingBlock {
   type: 'heading'
-  /** 2 = sub-heading inside a section, 3 = minor heading. */
+  /** 2 = sub-heading inside a section (Markdown `###`), 3 = minor heading (`####`). */
   level: 2 | 3
   text: string
 }
@@ -54,8 +54,13 @@ export interface ParagraphBlock {
 
 export interface ListBlock {
   type: 'list'
+  /**
+   * True when the items are numbered. Every item of an ordered list carries its own numbering
+   * (a Markdown "1." marker is written back into the item), so renderers print items as they are
+   * and draw a bullet only for unordered lists.
+   */
   ordered: boolean
-  /** Items as authored, including their own numbering when the text carries it ("1.", "（1）"). */
+  /** Items as authored, including their own numbering when the text carries it ("1.", "（1）"). Paragraphs of one item are joined by "\n". */
   items: string[]
   links?: Link[]
 }
@@ -65,14 +70,17 @@ export interface TableBlock {
   columns: string[]
   /** Each row has exactly columns.length cells; a cell may hold several lines joined by "\n". Empty string = empty cell. */
   rows: string[][]
+  /** URLs and e-mail addresses found in the cells, in reading order (row by row). */
+  links?: Link[]
 }
 
 /** Which standard SDK field a line is; labels vary in the seed ("收集数据类型" / "收集个人信息类型", "隐私协议地址" / "隐私政策链接"). */
-export type SdkFieldKey = 'name' | 'vendor' | 'dataCollected' | 'permissions' | 'purpose' | 'policyUrl'
+export type SdkFieldKey = 'name' | 'vendor' | 'dataCollected' | 'permissions' | 'purpose' | 'policyUrl' | 'integration'
 
 export interface SdkField {
+  /** "integration" is the 接入方式 line (how the SDK is embedded). */
   key: SdkFieldKey
-  /** The label exactly as authored, e.g. "第三方名称". */
+  /** The label exactly as authored, e.g. "第三方名称" (without the colon; shown as `label:value`). */
   label: string
   value: string
 }
@@ -81,6 +89,7 @@ export interface SdkField {
 export interface SdkEntry {
   /** SDK名称 */
   name: string
+  /** All fields, the name field included (it comes first). */
   fields: SdkField[]
   links?: Link[]
 }
