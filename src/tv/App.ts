@@ -7,7 +7,11 @@ import { hook } from './lib/testHook'
 export default class App extends Router.App {
   static getFonts() {
     // WOFF first, TTF as the fallback older TV engines understand; the subset ships with the app.
-    return [{ family: FONT_FAMILY, urls: [Utils.asset('fonts/MiiteeSans-Regular.woff'), Utils.asset('fonts/MiiteeSans-Regular.ttf')] }]
+    return ['Regular', 'Bold'].map((face) => ({
+      family: FONT_FAMILY,
+      urls: [Utils.asset(`fonts/MiiteeSans-${face}.woff`), Utils.asset(`fonts/MiiteeSans-${face}.ttf`)],
+      descriptors: { weight: face === 'Bold' ? '700' : '400' },
+    }))
   }
 
   static override _template() {

@@ -1,5 +1,5 @@
 import { Lightning } from '@lightningjs/sdk'
-import type { Page, PageItem } from '../../core/layout/types'
+import type { FontSpec, Page, PageItem } from '../../core/layout/types'
 import { COLORS, FONT_FAMILY } from '../lib/screen'
 import QrCode from './QrCode'
 
@@ -54,7 +54,7 @@ export default class PolicyPageView extends Lightning.Component {
   }
 }
 
-function textSpec(lines: string[], font: { size: number; weight?: string }, lineHeight: number, color = COLORS.text) {
+function textSpec(lines: string[], font: FontSpec, lineHeight: number, color = COLORS.text) {
   return {
     text: lines.join('\n'),
     fontFace: FONT_FAMILY,
@@ -69,35 +69,43 @@ function textSpec(lines: string[], font: { size: number; weight?: string }, line
 function itemElement(item: PageItem): object {
   switch (item.kind) {
     case 'text': {
-      const color = item.role === 'section-title' || item.role === 'heading' ? 0xffffffff : COLORS.text
-      return { x: item.x, y: item.y, text: textSpec(item.lines, item.font, item.lineHeight, color) }
+      const strong = item.role === 'section-title' || item.role === 'heading'
+      return {
+        x: item.x,
+        y: item.y,
+        Text: { text: textSpec(item.lines, item.font, item.lineHeight, strong ? 0xffffffff : COLORS.text) },
+        Marker: item.marker ? { x: -item.font.size, text: textSpec([item.marker], item.font, item.lineHeight, COLORS.muted) } : undefined,
+      }
     }
     case 'table-row': {
-      const pad = item.padding ?? 0
       const children: Record<string, object> = {
         Bg: { rect: true, w: item.width, h: item.height, color: item.header ? COLORS.headerRow : COLORS.background },
-        Bottom: { rect: true, y: item.height - 1, w: item.width, h: 1, color: COLORS.gridLine },
         Top: { rect: true, w: item.width, h: 1, color: COLORS.gridLine },
+        Bottom: { rect: true, y: item.height - 1, w: item.width, h: 1, color: COLORS.gridLine },
+        Right: { rect: true, x: item.width - 1, w: 1, h: item.height, color: COLORS.gridLine },
       }
       item.cells.forEach((cell, i) => {
         children[`L${i}`] = { rect: true, x: cell.x, w: 1, h: item.height, color: COLORS.gridLine }
-        children[`C${i}`] = {
-          x: cell.x + pad,
-          y: pad / 2,
-          text: textSpec(cell.lines, item.font, item.lineHeight, item.header ? 0xffffffff : COLORS.text),
+        if (cell.lines.length) {
+          children[`C${i}`] = {
+            x: cell.x + item.padding,
+            y: item.paddingY,
+            text: textSpec(cell.lines, item.font, item.lineHeight, item.header ? 0xffffffff : COLORS.text),
+          }
         }
       })
-      children.R = { rect: true, x: item.width - 1, w: 1, h: item.height, color: COLORS.gridLine }
       return { x: item.x, y: item.y, w: item.width, h: item.height, children }
     }
     case 'sdk-card': {
-      const pad = item.padding ?? 24
       const children: Record<string, object> = {
         Bg: { texture: Lightning.Tools.getRoundRect(item.width, item.height, 12, 0, 0, true, COLORS.card) },
-        Title: { x: pad, y: pad, text: textSpec(item.title, { size: item.font.size + 4, weight: 'bold' }, item.lineHeight + 4, 0xffffffff) },
+      }
+      if (item.title.length) {
+        children.Title = { x: item.padding, y: item.padding, text: textSpec(item.title, item.titleFont, item.titleLineHeight, 0xffffffff) }
       }
       item.fields.forEach((f, i) => {
-        children[`F${i}`] = { x: f.x ?? pad, y: f.y, text: textSpec(f.lines, item.font, item.lineHeight, COLORS.text) }
+        if (f.labelLines.length) children[`K${i}`] = { x: f.labelX, y: f.y, text: textSpec(f.labelLines, item.labelFont, item.lineHeight, COLORS.muted) }
+        if (f.lines.length) children[`V${i}`] = { x: f.x, y: f.y, text: textSpec(f.lines, item.font, item.lineHeight, COLORS.text) }
       })
       return { x: item.x, y: item.y, w: item.width, h: item.height, children }
     }
@@ -105,12 +113,8 @@ function itemElement(item: PageItem): object {
       return {
         x: item.x,
         y: item.y,
-        Code: { type: QrCode, maxSize: item.size ?? item.height, data: item.href },
-        Caption: {
-          x: (item.size ?? item.height) + 24,
-          y: 8,
-          text: textSpec(item.caption, { size: item.captionFont?.size ?? 24 }, item.captionLineHeight ?? 34, COLORS.muted),
-        },
+        Code: { type: QrCode, maxSize: item.size, data: item.href },
+        Caption: { x: item.captionX, y: item.captionY, text: textSpec(item.caption, item.captionFont, item.captionLineHeight, COLORS.muted) },
       }
   }
 }

@@ -1,6 +1,6 @@
 import { Lightning, Router } from '@lightningjs/sdk'
 import type { Anchor, Pagination } from '../../core/layout/types'
-import { pageOfAnchor } from '../../core/layout/paginator'
+import { pageOfAnchor, sectionHeading } from '../../core/layout/paginator'
 import MenuList from '../components/MenuList'
 import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
@@ -81,7 +81,7 @@ export default class PolicyReaderPage extends Lightning.Component {
     }
     this.tag('Contents.Title').text.text = ctx.t('contents')
     this.list.entries = [
-      ...ctx.doc.sections.map((s) => ({ id: s.id, label: s.ordinal && !s.title.startsWith(s.ordinal) ? `${s.ordinal}、${s.title}` : s.title })),
+      ...ctx.doc.sections.map((s) => ({ id: s.id, label: sectionHeading(s) })),
       { id: 'settings', label: ctx.t('settings') },
     ]
     this._updateChrome()

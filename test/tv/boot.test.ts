@@ -1,0 +1,96 @@
+// @vitest-environment jsdom
+// Boots the real TV app from settings.json in jsdom (Lightning's Canvas2D renderer over a
+// mocked canvas), the way the firmware would launch it, and walks the consent gate.
+import 'vitest-canvas-mock'
+import { readFileSync, existsSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+
+const root = path.resolve(__dirname, '../..')
+const settings = JSON.parse(readFileSync(path.join(root, 'settings.json'), 'utf8'))
+const staticDir = path.join(root, 'static')
+
+function press(keyCode: number, key: string) {
+  document.dispatchEvent(new KeyboardEvent('keydown', { keyCode, key } as KeyboardEventInit))
+  document.dispatchEvent(new KeyboardEvent('keyup', { keyCode, key } as KeyboardEventInit))
+}
+
+async function until(cond: () => boolean, what: string, ms = 5000) {
+  const t0 = Date.now()
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const hook = () => (window as any).__miitee
+
+describe('TV app boot from settings.json (jsdom)', () => {
+  const requested: string[] = []
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(staticDir, 'policy/index.json'))) throw new Error('run `npm run build:policy` first (npm test does)')
+    // Serve our own static folder, and record every request the app makes.
+    vi.stubGlobal('fetch', async (url: string) => {
+      requested.push(url)
+      const file = path.join(staticDir, url.replace(/^(\.\/)?static\//, ''))
+      if (!existsSync(file)) return new Response('not found', { status: 404 })
+      return new Response(readFileSync(file), { status: 200, headers: { 'content-type': 'application/json' } })
+    })
+    localStorage.clear()
+    const { default: launch } = await import('../../src/tv/index')
+    const app = launch(
+      { ...settings.appSettings, stage: { ...settings.appSettings.stage, canvas2d: true, w: 1920, h: 1080 } },
+      { ...settings.platformSettings, path: './static', fontLoader: () => Promise.resolve() },
+      {},
+    )
+    document.body.appendChild((app as any).stage.getCanvas())
+    await until(() => hook()?.route === 'gate', 'the consent gate')
+  })
+
+  afterAll(() => {
+    vi.unstubAllGlobals()
+  })
+
+  it('opens on the consent gate on first launch, having fetched only its own static assets', () => {
+    expect(hook().ready).toBe(true)
+    expect(requested.length).toBeGreaterThan(0)
+    for (const url of requested) expect(url).toMatch(/^(\.\/)?static\//)
+    expect(hook().state.gate.button).toBe('agree')
+  })
+
+  it('同意 stores the acceptance with the policy hash and opens the reader', async () => {
+    press(13, 'Enter')
+    await until(() => hook().route === 'policy', 'the reader')
+    const stored = JSON.parse(localStorage.getItem('miitee.policy-acceptance') as string)
+    const index = JSON.parse(readFileSync(path.join(staticDir, 'policy/index.json'), 'utf8'))
+    const entry = (Array.isArray(index) ? index : index.policies)[0]
+    expect(stored.sha256).toBe(entry.sha256)
+    expect(stored.policyId).toBe(entry.id)
+  })
+
+  it('opens a section from the contents list and flips pages with the remote', async () => {
+    expect(hook().state.reader.mode).toBe('Contents')
+    press(40, 'ArrowDown') // second entry
+    press(13, 'Enter')
+    await until(() => hook().state.reader.mode === 'Reading', 'reading mode')
+    const start = hook().state.reader.pageIndex
+    expect(start).toBeGreaterThan(0)
+    press(39, 'ArrowRight')
+    expect(hook().state.reader.pageIndex).toBe(start + 1)
+    press(34, 'PageDown')
+    expect(hook().state.reader.pageIndex).toBe(start + 2)
+    press(33, 'PageUp')
+    press(37, 'ArrowLeft')
+    expect(hook().state.reader.pageIndex).toBe(start)
+  })
+
+  it('Back returns to the contents, and Back there asks before exit', async () => {
+    press(8, 'Backspace')
+    expect(hook().state.reader.mode).toBe('Contents')
+    press(8, 'Backspace')
+    await until(() => hook().state.exitDialog === true, 'the exit question')
+    press(8, 'Backspace')
+    expect(hook().state.exitDialog).toBe(false)
+  })
+})
