@@ -3,6 +3,7 @@ import routes from './routes'
 import ExitDialog from './widgets/ExitDialog'
 import { FONT_FAMILY } from './lib/screen'
 import { hook } from './lib/testHook'
+import { exposeForTests } from './lib/exposeForTests'
 
 export default class App extends Router.App {
   static getFonts() {
@@ -24,6 +25,7 @@ export default class App extends Router.App {
   override _setup() {
     const h = hook()
     h.app = this.application
+    exposeForTests(h)
     Router.startRouter(routes, this)
     h.ready = true
   }

@@ -1,0 +1,5 @@
+export * from './constants'
+export * from './codes'
+export * from './canonical'
+export * from './signing'
+export * from './schemas'

@@ -1,0 +1,192 @@
+// Service configuration from environment variables. A bad value stops the start with a
+// message naming the variable.
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { DEVICE_ID_PATTERN, MAX_WAIT, PAIRING_EXPIRES_IN, POLL_INTERVAL } from '../core/protocol'
+
+export interface Limits {
+  /** Claim attempts that reach one pairing, over its life. */
+  claimsPerPairing: number
+  /** Claim attempts from one client address per window. */
+  claimsPerIp: number
+  claimsPerIpWindowS: number
+  /** Claim attempts from everyone per window. */
+  claimsGlobal: number
+  claimsGlobalWindowS: number
+  /** Pairings one device may create per window. */
+  pairingsPerDevice: number
+  pairingsPerDeviceWindowS: number
+}
+
+export interface ServiceConfig {
+  port: number
+  host: string
+  /** Base of QR links and OAuth URLs; null = `http://localhost:<listening port>`. */
+  publicUrl: string | null
+  dataDir: string
+  /** Open device registration (no device credential needed). */
+  dev: boolean
+  /** device id → shared secret. */
+  deviceCredentials: Map<string, string>
+  /** The built TV app (`npm run build` output). */
+  staticDir: string
+  logLevel: string
+  trustProxy: boolean
+  pairingTtlS: number
+  pollIntervalS: number
+  /** Time the phone has to send its provisioning request after the claim. */
+  claimedTtlS: number
+  /** Time the TV has to decide once a provisioning request is pending. */
+  decisionWindowS: number
+  /** Time a finished pairing stays readable (status, idempotent replays, withdrawal by TV token). */
+  retentionS: number
+  heartbeatMs: number
+  sseRetryMs: number
+  maxWaitS: number
+  signatureSkewS: number
+  bodyLimit: number
+  limits: Limits
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`${variable}: ${message}`)
+  }
+}
+
+export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    port: 8080,
+    host: '127.0.0.1',
+    publicUrl: null,
+    dataDir: resolve('data'),
+    dev: false,
+    deviceCredentials: new Map(),
+    staticDir: resolve('build'),
+    logLevel: 'info',
+    trustProxy: false,
+    pairingTtlS: PAIRING_EXPIRES_IN,
+    pollIntervalS: POLL_INTERVAL,
+    claimedTtlS: 600,
+    decisionWindowS: 900,
+    retentionS: 86_400,
+    heartbeatMs: 15_000,
+    sseRetryMs: 3_000,
+    maxWaitS: MAX_WAIT,
+    signatureSkewS: 300,
+    bodyLimit: 16 * 1024,
+    ...overrides,
+    limits: {
+      claimsPerPairing: 5,
+      claimsPerIp: 20,
+      claimsPerIpWindowS: 600,
+      claimsGlobal: 600,
+      claimsGlobalWindowS: 60,
+      pairingsPerDevice: 30,
+      pairingsPerDeviceWindowS: 600,
+      ...overrides.limits,
+    },
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function int(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `expected a whole number, got ${JSON.stringify(raw)}`)
+  const n = Number(raw.trim())
+  if (n < min || n > max) throw new ConfigError(name, `expected ${min}–${max}, got ${n}`)
+  return n
+}
+
+function bool(env: Env, name: string): boolean | undefined {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return undefined
+  const v = raw.trim().toLowerCase()
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true
+  if (['0', 'false', 'no', 'off'].includes(v)) return false
+  throw new ConfigError(name, `expected 1 or 0, got ${JSON.stringify(raw)}`)
+}
+
+/** Parses `{ "<device id>": "<secret>" }` or `{ "devices": { ... } }`. */
+export function parseDeviceCredentials(text: string, variable: string): Map<string, string> {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new ConfigError(variable, 'device credentials are not valid JSON')
+  }
+  const obj = (json && typeof json === 'object' && 'devices' in json ? (json as { devices: unknown }).devices : json) as Record<string, unknown>
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new ConfigError(variable, 'expected an object of device id → secret')
+  const map = new Map<string, string>()
+  for (const [id, secret] of Object.entries(obj)) {
+    if (!DEVICE_ID_PATTERN.test(id)) throw new ConfigError(variable, `device id ${JSON.stringify(id)} has characters outside [A-Za-z0-9._:-] or is too long`)
+    if (typeof secret !== 'string' || secret.length < 16) throw new ConfigError(variable, `the secret of device ${JSON.stringify(id)} must be a string of at least 16 characters`)
+    map.set(id, secret)
+  }
+  return map
+}
+
+/** Reads the configuration; `devDefault` is the mode when DEV is not set (`npm start` = dev). */
+export function configFromEnv(env: Env, devDefault = false): ServiceConfig {
+  const base = defaultConfig()
+  const port = int(env, 'PORT', 0, 65535) ?? base.port
+  const host = env.HOST?.trim() || base.host
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ConfigError('HOST', `not a host name or address: ${JSON.stringify(host)}`)
+  let publicUrl: string | null = null
+  if (env.PUBLIC_URL) {
+    let u: URL
+    try {
+      u = new URL(env.PUBLIC_URL)
+    } catch {
+      throw new ConfigError('PUBLIC_URL', `not an absolute URL: ${JSON.stringify(env.PUBLIC_URL)}`)
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError('PUBLIC_URL', 'must be http:// or https://')
+    if (u.search || u.hash || u.username || u.password) throw new ConfigError('PUBLIC_URL', 'must not carry a query, fragment or credentials')
+    publicUrl = u.href.replace(/\/+$/, '')
+  }
+  const dataDir = resolve(env.DATA_DIR?.trim() || 'data')
+  const dev = bool(env, 'DEV') ?? devDefault
+  let deviceCredentials = new Map<string, string>()
+  if (env.DEVICE_CREDENTIALS_FILE) {
+    let text: string
+    try {
+      text = readFileSync(env.DEVICE_CREDENTIALS_FILE, 'utf8')
+    } catch (e) {
+      throw new ConfigError('DEVICE_CREDENTIALS_FILE', `cannot read ${env.DEVICE_CREDENTIALS_FILE}: ${(e as Error).message}`)
+    }
+    deviceCredentials = parseDeviceCredentials(text, 'DEVICE_CREDENTIALS_FILE')
+  } else if (env.DEVICE_CREDENTIALS) {
+    deviceCredentials = parseDeviceCredentials(env.DEVICE_CREDENTIALS, 'DEVICE_CREDENTIALS')
+  }
+  const logLevel = env.LOG_LEVEL?.trim() || base.logLevel
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new ConfigError('LOG_LEVEL', `unknown level ${JSON.stringify(logLevel)}`)
+  const heartbeatS = int(env, 'HEARTBEAT_SECONDS', 1, 300)
+  const L = base.limits
+  return {
+    ...base,
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    dev,
+    deviceCredentials,
+    staticDir: resolve(env.STATIC_DIR?.trim() || 'build'),
+    logLevel,
+    trustProxy: bool(env, 'TRUST_PROXY') ?? false,
+    pollIntervalS: int(env, 'POLL_INTERVAL_SECONDS', 1, 60) ?? base.pollIntervalS,
+    decisionWindowS: int(env, 'DECISION_WINDOW_SECONDS', 30, 86_400) ?? base.decisionWindowS,
+    heartbeatMs: heartbeatS !== undefined ? heartbeatS * 1000 : base.heartbeatMs,
+    maxWaitS: Math.min(MAX_WAIT, base.maxWaitS),
+    limits: {
+      claimsPerPairing: int(env, 'LIMIT_CLAIMS_PER_PAIRING', 1, 1000) ?? L.claimsPerPairing,
+      claimsPerIp: int(env, 'LIMIT_CLAIMS_PER_IP', 1, 1_000_000) ?? L.claimsPerIp,
+      claimsPerIpWindowS: L.claimsPerIpWindowS,
+      claimsGlobal: int(env, 'LIMIT_CLAIMS_GLOBAL', 1, 100_000_000) ?? L.claimsGlobal,
+      claimsGlobalWindowS: L.claimsGlobalWindowS,
+      pairingsPerDevice: int(env, 'LIMIT_PAIRINGS_PER_DEVICE', 1, 100_000_000) ?? L.pairingsPerDevice,
+      pairingsPerDeviceWindowS: L.pairingsPerDeviceWindowS,
+    },
+  }
+}

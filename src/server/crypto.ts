@@ -1,0 +1,82 @@
+// Secrets of the service: the server key (kept in DATA_DIR, mode 0600) behind every stored
+// hash, random token generation and constant-time comparison.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { chmodSync, mkdirSync, openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs'
+import { join } from 'node:path'
+import { BEARER_TOKEN_BYTES, QR_TOKEN_BYTES, qrTokenFromBytes, userCodeFromBytes, type SigningCrypto } from '../core/protocol'
+
+export const SECRET_FILE = 'server-secret'
+
+/** Reads the server key from `dataDir`, creating it (32 random bytes, mode 0600) on first start. */
+export function loadOrCreateServerSecret(dataDir: string): Buffer {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 })
+  const file = join(dataDir, SECRET_FILE)
+  try {
+    const fd = openSync(file, 'wx', 0o600)
+    try {
+      writeSync(fd, randomBytes(32).toString('hex'))
+    } finally {
+      closeSync(fd)
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+  if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
+  const hex = readFileSync(file, 'utf8').trim()
+  if (!/^[0-9a-f]{64}$/.test(hex)) throw new Error(`${file} is not a 32-byte hex key`)
+  return Buffer.from(hex, 'hex')
+}
+
+/** HMAC-SHA256 under the server key, domain-separated by `kind`: what the stores keep. */
+export class Hasher {
+  constructor(private readonly key: Buffer) {}
+
+  hash(kind: string, value: string): string {
+    return createHmac('sha256', this.key).update(kind).update('\0').update(value).digest('base64url')
+  }
+
+  /** A value derived from a secret (e.g. the TV token from the device_code): base64url, 256 bits. */
+  derive(kind: string, value: string): string {
+    return createHmac('sha256', this.key).update(`derive:${kind}`).update('\0').update(value).digest('base64url')
+  }
+
+  /** Derived bytes (e.g. the user code of a QR token). */
+  deriveBytes(kind: string, value: string): Buffer {
+    return createHmac('sha256', this.key).update(`derive:${kind}`).update('\0').update(value).digest()
+  }
+}
+
+export function randomToken(bytes = BEARER_TOKEN_BYTES): string {
+  return randomBytes(bytes).toString('base64url')
+}
+
+export function newQrToken(): string {
+  return qrTokenFromBytes(randomBytes(QR_TOKEN_BYTES))
+}
+
+/** The user code derived from bytes (rejection sampling; 32 bytes always suffice in practice). */
+export function userCodeFrom(bytes: Buffer): string {
+  const code = userCodeFromBytes(bytes)
+  if (code) return code
+  return userCodeFrom(Buffer.concat([bytes, createHash('sha256').update(bytes).digest()]))
+}
+
+export function sha256Hex(data: string | Buffer): string {
+  return createHash('sha256').update(data).digest('hex')
+}
+
+export function hmacSha256Hex(key: string | Buffer, data: string | Buffer): string {
+  return createHmac('sha256', key).update(data).digest('hex')
+}
+
+/** Constant-time string equality (lengths are compared through fixed-size digests). */
+export function safeEqual(a: string, b: string): boolean {
+  const da = createHash('sha256').update(a).digest()
+  const db = createHash('sha256').update(b).digest()
+  return timingSafeEqual(da, db) && a.length === b.length
+}
+
+export const nodeSigningCrypto: SigningCrypto = {
+  sha256Hex: (data) => sha256Hex(data),
+  hmacSha256Hex: (key, data) => hmacSha256Hex(key, data),
+}

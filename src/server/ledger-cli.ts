@@ -1,0 +1,78 @@
+// `npm run ledger -- verify [--data-dir D]`: checks the hash chain, exit 0 (intact) or 1
+// (naming the first bad record). `npm run ledger -- export [--out FILE] [--data-dir D]`:
+// writes every record as a consent receipt (fields after Kantara CR v1.1 / ISO/IEC TS 27560).
+import { existsSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { LEDGER_FILE } from './app'
+import { receiptsDocument } from './receipts'
+import { SqliteLedgerStore } from './storage/sqlite-ledger'
+
+const USAGE = `usage:
+  npm run ledger -- verify [--data-dir DIR]
+  npm run ledger -- export [--out FILE] [--data-dir DIR]
+DIR defaults to $DATA_DIR or ./data`
+
+function parseArgs(argv: string[]): { cmd?: string; dataDir: string; out?: string } {
+  let cmd: string | undefined
+  let dataDir = process.env.DATA_DIR || 'data'
+  let out: string | undefined
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--data-dir' || a === '--out') {
+      const v = argv[++i]
+      if (!v) fail(`${a} needs a value`)
+      if (a === '--data-dir') dataDir = v
+      else out = v
+    } else if (a.startsWith('--data-dir=')) dataDir = a.slice(11)
+    else if (a.startsWith('--out=')) out = a.slice(6)
+    else if (!cmd && !a.startsWith('-')) cmd = a
+    else fail(`unknown argument ${a}`)
+  }
+  return { cmd, dataDir: resolve(dataDir), out }
+}
+
+function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n${USAGE}\n`)
+  process.exit(code)
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2))
+  if (args.cmd !== 'verify' && args.cmd !== 'export') fail(args.cmd ? `unknown command ${args.cmd}` : 'no command given')
+  const file = join(args.dataDir, LEDGER_FILE)
+  if (!existsSync(file)) {
+    process.stderr.write(`no ledger at ${file}\n`)
+    process.exit(1)
+  }
+  const ledger = new SqliteLedgerStore(file, { existing: true })
+  try {
+    const result = await ledger.verify()
+    if (args.cmd === 'verify') {
+      if (result.ok) {
+        process.stdout.write(`ledger OK: ${result.count} record(s), head ${result.head_hash}\n`)
+        return
+      }
+      const bad = result.first_bad!
+      process.stdout.write(
+        `ledger BROKEN at record #${bad.seq}${bad.receipt_id ? ` (receipt ${bad.receipt_id})` : ''}: ${bad.reason}; ${result.count} record(s) before it are intact\n`,
+      )
+      process.exitCode = 1
+      return
+    }
+    const records = []
+    for await (const r of ledger.records()) records.push(r)
+    const doc = receiptsDocument(records, result, new Date())
+    const text = `${JSON.stringify(doc, null, 2)}\n`
+    if (args.out) {
+      writeFileSync(args.out, text)
+      process.stderr.write(`wrote ${records.length} receipt(s) to ${args.out}${result.ok ? '' : ' (WARNING: the chain does not verify)'}\n`)
+    } else process.stdout.write(text)
+  } finally {
+    await ledger.close()
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`ledger: ${(e as Error).message}\n`)
+  process.exit(2)
+})

@@ -1,0 +1,63 @@
+// Entry point: `npm run service` (production defaults) and `npm start` (builds the TV app
+// first and runs in dev mode unless DEV=0). Configuration comes from environment variables.
+import type { AddressInfo } from 'node:net'
+import { buildApp } from './app'
+import { ConfigError, configFromEnv } from './config'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = configFromEnv(process.env, process.env.npm_lifecycle_event === 'start')
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`Miitee pairing service cannot start: bad configuration in ${e.message}\n`)
+      process.exit(2)
+    }
+    throw e
+  }
+
+  const app = await buildApp(config)
+  const log = app.log
+  if (config.dev)
+    log.warn(
+      'DEV MODE: device registration is OPEN — any client can create pairings without a device credential. Never run this way in production (set DEV=0).',
+    )
+  else if (config.deviceCredentials.size === 0)
+    log.warn('no device credentials configured (DEVICE_CREDENTIALS_FILE): every TV registration will be refused')
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal }, 'shutting down: no new connections, draining requests, closing storage')
+    const force = setTimeout(() => {
+      log.error('shutdown took too long; exiting')
+      process.exit(1)
+    }, 10_000)
+    force.unref()
+    try {
+      await app.close()
+      process.exit(0)
+    } catch (e) {
+      log.error({ err: e }, 'shutdown failed')
+      process.exit(1)
+    }
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+
+  await app.listen({ port: config.port, host: config.host })
+  const addr = app.server.address() as AddressInfo
+  const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host)
+  const shown = `http://${loopback || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${addr.port}/`
+  log.info(
+    { host: config.host, port: addr.port, public_url: app.ctx.publicUrl(), dev: config.dev, data_dir: config.dataDir },
+    loopback ? 'listening on the loopback interface only (set HOST=0.0.0.0 to accept TVs and phones on the network)' : `listening on ${config.host}`,
+  )
+  process.stdout.write(`Miitee TV: ${shown}\n`)
+}
+
+main().catch((e) => {
+  process.stderr.write(`Miitee pairing service failed to start: ${(e as Error).stack ?? e}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,224 @@
+// In-memory LiveStore: the zero set-up default for one service process.
+import type {
+  CounterResult,
+  IdempotencyBegin,
+  LiveStore,
+  NewEvent,
+  PaceResult,
+  PairingRecord,
+  StoredEvent,
+  StoredResponse,
+  TokenEntry,
+  TokenKind,
+} from './live'
+
+const MAX_EVENTS_PER_PAIRING = 64
+
+interface PairingSlot {
+  record: PairingRecord
+  events: StoredEvent[]
+  lastEventId: number
+}
+
+interface Expiring<T> {
+  value: T
+  expiresAt: number
+}
+
+export class MemoryLiveStore implements LiveStore {
+  private readonly pairings = new Map<string, PairingSlot>()
+  private readonly tokens = new Map<string, TokenEntry>()
+  private readonly counters = new Map<string, Expiring<number>>()
+  private readonly paces = new Map<string, Expiring<{ last: number; interval: number }>>()
+  private readonly once = new Map<string, number>()
+  private readonly idem = new Map<string, Expiring<{ fingerprint: string; response?: StoredResponse }>>()
+  private readonly listeners = new Map<string, Set<() => void>>()
+  private readonly sweeper: ReturnType<typeof setInterval>
+
+  constructor(private readonly now: () => number = Date.now, sweepMs = 30_000) {
+    this.sweeper = setInterval(() => this.sweep(), sweepMs)
+    this.sweeper.unref()
+  }
+
+  async createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent): Promise<boolean> {
+    if (this.pairings.has(record.id)) return false
+    for (const t of tokens) if (this.liveToken(t.kind, t.hash)) return false
+    for (const t of tokens) this.tokens.set(tokenKey(t.kind, t.hash), { pairingId: record.id, used: false })
+    const stored = { ...record, eventId: 1 }
+    const ev: StoredEvent = { id: 1, type: event.type, data: event.data(stored, 1), at: this.now() }
+    this.pairings.set(record.id, { record: stored, events: [ev], lastEventId: 1 })
+    return true
+  }
+
+  async getPairing(id: string): Promise<PairingRecord | null> {
+    const slot = this.slot(id)
+    return slot ? { ...slot.record } : null
+  }
+
+  async casPairing(id: string, expectedVersion: number, next: PairingRecord, event?: NewEvent) {
+    const slot = this.slot(id)
+    if (!slot || slot.record.version !== expectedVersion) return { ok: false }
+    const record = { ...next, version: expectedVersion + 1, eventId: slot.lastEventId + (event ? 1 : 0) }
+    slot.record = record
+    let stored: StoredEvent | undefined
+    if (event) {
+      const eid = record.eventId
+      stored = { id: eid, type: event.type, data: event.data(record, eid), at: this.now() }
+      slot.lastEventId = eid
+      slot.events.push(stored)
+      if (slot.events.length > MAX_EVENTS_PER_PAIRING) slot.events.shift()
+      this.wake(id)
+    }
+    return { ok: true, record: { ...record }, event: stored }
+  }
+
+  async addToken(kind: TokenKind, hash: string, pairingId: string): Promise<boolean> {
+    if (this.liveToken(kind, hash)) return false
+    this.tokens.set(tokenKey(kind, hash), { pairingId, used: false })
+    return true
+  }
+
+  async getToken(kind: TokenKind, hash: string): Promise<TokenEntry | null> {
+    const t = this.liveToken(kind, hash)
+    return t ? { ...t } : null
+  }
+
+  async useToken(kind: TokenKind, hash: string) {
+    const t = this.liveToken(kind, hash)
+    if (!t) return null
+    const firstUse = !t.used
+    t.used = true
+    return { pairingId: t.pairingId, firstUse }
+  }
+
+  async events(pairingId: string, afterId: number): Promise<StoredEvent[]> {
+    const slot = this.slot(pairingId)
+    if (!slot) return []
+    return slot.events.filter((e) => e.id > afterId)
+  }
+
+  subscribe(pairingId: string, onWake: () => void): () => void {
+    let set = this.listeners.get(pairingId)
+    if (!set) this.listeners.set(pairingId, (set = new Set()))
+    set.add(onWake)
+    return () => {
+      const s = this.listeners.get(pairingId)
+      if (!s) return
+      s.delete(onWake)
+      if (s.size === 0) this.listeners.delete(pairingId)
+    }
+  }
+
+  async incr(key: string, windowMs: number): Promise<CounterResult> {
+    const now = this.now()
+    const c = this.counters.get(key)
+    if (!c || c.expiresAt <= now) {
+      this.counters.set(key, { value: 1, expiresAt: now + windowMs })
+      return { count: 1, resetAt: now + windowMs }
+    }
+    c.value++
+    return { count: c.value, resetAt: c.expiresAt }
+  }
+
+  async pace(key: string, intervalS: number, opts: { tolerance: number; increment: number; max: number; ttlMs: number }): Promise<PaceResult> {
+    const now = this.now()
+    const p = this.paces.get(key)
+    if (!p || p.expiresAt <= now) {
+      this.paces.set(key, { value: { last: now, interval: intervalS }, expiresAt: now + opts.ttlMs })
+      return { ok: true, interval: intervalS }
+    }
+    const s = p.value
+    s.interval = Math.max(s.interval, intervalS)
+    const ok = now - s.last >= s.interval * 1000 * (1 - opts.tolerance)
+    if (!ok) s.interval = Math.min(opts.max, s.interval + opts.increment)
+    s.last = now
+    p.expiresAt = now + opts.ttlMs
+    return { ok, interval: s.interval }
+  }
+
+  async putOnce(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.now()
+    const exp = this.once.get(key)
+    if (exp !== undefined && exp > now) return false
+    this.once.set(key, now + ttlMs)
+    return true
+  }
+
+  async release(key: string): Promise<void> {
+    this.once.delete(key)
+  }
+
+  async idempotencyBegin(key: string, fingerprint: string, ttlMs: number): Promise<IdempotencyBegin> {
+    const now = this.now()
+    const e = this.idem.get(key)
+    if (e && e.expiresAt > now) {
+      if (e.value.response) return { state: 'done', fingerprint: e.value.fingerprint, response: e.value.response }
+      return { state: 'in_flight', fingerprint: e.value.fingerprint }
+    }
+    this.idem.set(key, { value: { fingerprint }, expiresAt: now + ttlMs })
+    return { state: 'new' }
+  }
+
+  async idempotencyComplete(key: string, response: StoredResponse, ttlMs: number): Promise<void> {
+    const e = this.idem.get(key)
+    if (!e) return
+    e.value.response = response
+    e.expiresAt = this.now() + ttlMs
+  }
+
+  async idempotencyAbort(key: string): Promise<void> {
+    const e = this.idem.get(key)
+    if (e && !e.value.response) this.idem.delete(key)
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.sweeper)
+    this.listeners.clear()
+  }
+
+  /** Drops everything past its time. */
+  sweep(): void {
+    const now = this.now()
+    for (const [id, slot] of this.pairings) if (slot.record.purgeAt <= now) this.pairings.delete(id)
+    for (const [k, t] of this.tokens) if (!this.pairings.has(t.pairingId)) this.tokens.delete(k)
+    for (const [k, c] of this.counters) if (c.expiresAt <= now) this.counters.delete(k)
+    for (const [k, p] of this.paces) if (p.expiresAt <= now) this.paces.delete(k)
+    for (const [k, exp] of this.once) if (exp <= now) this.once.delete(k)
+    for (const [k, e] of this.idem) if (e.expiresAt <= now) this.idem.delete(k)
+  }
+
+  private slot(id: string): PairingSlot | undefined {
+    const slot = this.pairings.get(id)
+    if (slot && slot.record.purgeAt <= this.now()) {
+      this.pairings.delete(id)
+      return undefined
+    }
+    return slot
+  }
+
+  private liveToken(kind: TokenKind, hash: string): TokenEntry | undefined {
+    const key = tokenKey(kind, hash)
+    const t = this.tokens.get(key)
+    if (t && !this.slot(t.pairingId)) {
+      this.tokens.delete(key)
+      return undefined
+    }
+    return t
+  }
+
+  private wake(pairingId: string): void {
+    const set = this.listeners.get(pairingId)
+    if (!set) return
+    for (const fn of [...set]) {
+      try {
+        fn()
+      } catch {
+        // a listener's failure is its own
+      }
+    }
+  }
+}
+
+function tokenKey(kind: TokenKind, hash: string): string {
+  return `${kind}:${hash}`
+}
