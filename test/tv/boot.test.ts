@@ -11,8 +11,8 @@ const settings = JSON.parse(readFileSync(path.join(root, 'settings.json'), 'utf8
 const staticDir = path.join(root, 'static')
 
 function press(keyCode: number, key: string) {
-  document.dispatchEvent(new KeyboardEvent('keydown', { keyCode, key } as KeyboardEventInit))
-  document.dispatchEvent(new KeyboardEvent('keyup', { keyCode, key } as KeyboardEventInit))
+  window.dispatchEvent(new KeyboardEvent('keydown', { keyCode, key, bubbles: true } as KeyboardEventInit))
+  window.dispatchEvent(new KeyboardEvent('keyup', { keyCode, key, bubbles: true } as KeyboardEventInit))
 }
 
 async function until(cond: () => boolean, what: string, ms = 5000) {
@@ -33,7 +33,8 @@ describe('TV app boot from settings.json (jsdom)', () => {
     // Serve our own static folder, and record every request the app makes.
     vi.stubGlobal('fetch', async (url: string) => {
       requested.push(url)
-      const file = path.join(staticDir, url.replace(/^(\.\/)?static\//, ''))
+      const rel = String(url).split('/static/')[1] ?? String(url).replace(/^(\.\/)?static\//, '')
+      const file = path.join(staticDir, rel)
       if (!existsSync(file)) return new Response('not found', { status: 404 })
       return new Response(readFileSync(file), { status: 200, headers: { 'content-type': 'application/json' } })
     })
@@ -55,7 +56,7 @@ describe('TV app boot from settings.json (jsdom)', () => {
   it('opens on the consent gate on first launch, having fetched only its own static assets', () => {
     expect(hook().ready).toBe(true)
     expect(requested.length).toBeGreaterThan(0)
-    for (const url of requested) expect(url).toMatch(/^(\.\/)?static\//)
+    for (const url of requested) expect(url).toMatch(/^(\.\/|https?:\/\/localhost(:\d+)?\/)?static\//)
     expect(hook().state.gate.button).toBe('agree')
   })
 
