@@ -107,9 +107,10 @@ function documentText(doc: PolicyDocument): string {
   return parts.join('\n')
 }
 
+/** The document's sections repeated with new ids; deep copies, so no per-block work is shared. */
 function repeated(doc: PolicyDocument, times: number): PolicyDocument {
   const sections = []
-  for (let k = 0; k < times; k++) for (const s of doc.sections) sections.push({ ...s, id: `${s.id}-r${k}` })
+  for (let k = 0; k < times; k++) for (const s of doc.sections) sections.push({ ...structuredClone(s), id: `${s.id}-r${k}` })
   return { ...doc, sections }
 }
 

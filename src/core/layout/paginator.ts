@@ -9,9 +9,20 @@
 //   box whatever the document's length.
 // - Widths come from a per-glyph cache; the work is linear in the document's length.
 
-import type { Block, Link, PolicyDocument, PolicySection, SdkBlock, SdkEntry, TableBlock } from '../policy/model'
+import type {
+  Block,
+  Link,
+  ListBlock,
+  ParagraphBlock,
+  PolicyDocument,
+  PolicySection,
+  SdkBlock,
+  SdkEntry,
+  SdkField,
+  TableBlock,
+} from '../policy/model'
 import type { FontSpec, GlyphMeasurer, GlyphWidthCache } from '../text/glyphWidths'
-import { breakText, maxContentWidth, minContentWidth } from '../text/lineBreaker'
+import { breakText, maxContentWidth, minContentWidth, type BrokenText } from '../text/lineBreaker'
 import { TEXT_METRICS } from './metrics'
 import type {
   Anchor,
@@ -41,11 +52,37 @@ export function sectionHeading(section: PolicySection): string {
   return section.ordinal && !section.title.startsWith(section.ordinal) ? `${section.ordinal}、${section.title}` : section.title
 }
 
+/** The name field is the card's title: it is not repeated as a field (unless it says something else). */
+export function isNameField(f: SdkField, entry: SdkEntry): boolean {
+  return f.key === 'name' && f.value.trim() === entry.name.trim()
+}
+
 interface CardPlan {
   entry: SdkEntry
   index: number
   title: string[]
-  fields: { label: string; labelLines: string[]; lines: string[] }[]
+  fields: { index: number; label: string; labelLines: string[]; lines: string[] }[]
+}
+
+interface TablePlan {
+  xs: number[]
+  boxW: number[]
+  header: string[][]
+  rows: string[][][]
+  headerH: number
+  /** Header plus what of the first row must stay with it. */
+  leadH: number
+}
+
+interface SdkPlan {
+  cards: CardPlan[]
+  cardW: number
+  colW: number
+  labelW: number
+  valueX: number
+  valueW: number
+  /** Height of the first card (capped by the page). */
+  leadH: number
 }
 
 class Layout {
@@ -56,6 +93,10 @@ class Layout {
   /** Tallest item: the page height, capped by the texture limit. */
   readonly maxItemH: number
   readonly pages: Page[] = []
+  private readonly tablePlans = new Map<TableBlock, TablePlan>()
+  private readonly sdkPlans = new Map<SdkBlock, SdkPlan>()
+  private readonly textPlans = new Map<ParagraphBlock, BrokenText>()
+  private readonly listPlans = new Map<ListBlock, BrokenText[]>()
   readonly sectionFirstPage: Record<string, number> = {}
   private page: Page | null = null
   private y = 0
@@ -265,39 +306,81 @@ class Layout {
     this.lockGap(this.m.sectionTitleGap)
   }
 
-  private heading(text: string, level: 2 | 3, block: number) {
+  /** Height of the part of a block that must stay with a heading above it. */
+  private leadHeight(b: Block | undefined): number {
+    const m = this.m
+    if (!b) return 0
+    switch (b.type) {
+      case 'heading':
+        return (b.level === 2 ? m.headingLineHeight : m.subheadingLineHeight) + m.headingGapAfter + 2 * m.bodyLineHeight
+      case 'paragraph':
+      case 'list': {
+        // What flowLines will not split: up to three lines whole, else the first two.
+        const first = b.type === 'paragraph' ? this.paragraphLines(b) : this.listLines(b).find((l) => l.lines.length > 0)
+        const n = first ? first.lines.length : 0
+        return (n <= 3 ? n : 2) * m.bodyLineHeight
+      }
+      case 'table':
+        return b.columns.length > 0 ? this.tablePlan(b).leadH : 0
+      case 'sdk':
+        return b.entries.length > 0 ? this.sdkPlan(b).leadH : 0
+    }
+  }
+
+  private heading(text: string, level: 2 | 3, block: number, next: Block | undefined) {
+    if (text.trim() === '') return
     const m = this.m
     const font = level === 2 ? this.fHeading : this.fSubheading
     const lh = level === 2 ? m.headingLineHeight : m.subheadingLineHeight
     const { lines, starts } = this.lines(text, this.W, font)
-    if (lines.length === 0 || text.trim() === '') return
     this.gap(m.headingGapBefore)
-    // Keep the heading with the start of what follows it.
-    const need = lines.length * lh + m.headingGapAfter + 2 * m.bodyLineHeight
-    if (!this.empty && this.room() < need) this.newPage()
+    // Keep the heading with the start of what follows it (when that start fits on a page at all).
+    const need = lines.length * lh + m.headingGapAfter + this.leadHeight(next)
+    if (!this.empty && this.room() < need && need <= this.maxItemH) this.newPage()
     this.flowLines({ role: 'heading', lines, starts, font, lineHeight: lh, indent: 0, block, base: 0 })
     this.lockGap(m.headingGapAfter)
   }
 
-  private paragraph(text: string, strong: boolean, links: Link[] | undefined, block: number) {
+  private paragraphLines(b: ParagraphBlock): BrokenText {
+    let t = this.textPlans.get(b)
+    if (!t) {
+      t = b.text.trim() === '' ? { lines: [], starts: [] } : this.lines(b.text, this.W, b.strong === true ? this.fBodyBold : this.fBody)
+      this.textPlans.set(b, t)
+    }
+    return t
+  }
+
+  private listLines(b: ListBlock): BrokenText[] {
+    let t = this.listPlans.get(b)
+    if (!t) {
+      t = b.items.map((text) => (text.trim() === '' ? { lines: [], starts: [] } : this.lines(text, this.W - this.m.listIndent, this.fBody)))
+      this.listPlans.set(b, t)
+    }
+    return t
+  }
+
+  private paragraph(b: ParagraphBlock, block: number) {
+    const { text, links } = b
     if (text.trim() === '') return
-    const font = strong ? this.fBodyBold : this.fBody
-    const { lines, starts } = this.lines(text, this.W, font)
+    const font = b.strong === true ? this.fBodyBold : this.fBody
+    const { lines, starts } = this.paragraphLines(b)
     this.gap(this.m.paragraphGap)
     this.flowLines({ role: 'paragraph', lines, starts, font, lineHeight: this.m.bodyLineHeight, indent: 0, block, base: 0 })
     this.gap(this.m.paragraphGap)
     this.qrRow(links, block, text.length)
   }
 
-  private list(items: string[], ordered: boolean, links: Link[] | undefined, block: number) {
+  private list(b: ListBlock, block: number) {
+    const { items, ordered, links } = b
     const m = this.m
+    const broken = this.listLines(b)
     let base = 0
     this.gap(m.paragraphGap)
-    items.forEach((text) => {
+    items.forEach((text, k) => {
       const itemBase = base
       base += text.length + 1
       if (text.trim() === '') return
-      const { lines, starts } = this.lines(text, this.W - m.listIndent, this.fBody)
+      const { lines, starts } = broken[k]
       // Items of ordered lists carry their own numbering; unordered ones get a bullet.
       const marker = ordered ? undefined : LIST_BULLET
       this.gap(m.listItemGap)
@@ -427,33 +510,54 @@ class Layout {
         bodyW = Math.max(bodyW, maxContentWidth(cell, body))
       }
       // Preferred width: the widest cell; the header too when it is short, otherwise the header
-      // may take two lines.
+      // may take two lines. Short columns (up to eight glyphs) are the last to be narrowed.
       // Sensible minimum: the widest unbreakable word, but no column may claim more than 60% as
       // its minimum (its long tokens then break at / . _ and the like), and at least four glyphs
       // (or the whole content if shorter).
       lo = Math.min(lo, 0.6 * avail)
       const hi = Math.max(bodyW, headW <= Math.max(bodyW * 1.2, 6 * glyph) ? headW : Math.ceil(headW / 2) + glyph, glyph, lo)
-      lo = Math.max(lo, Math.min(hi, 4 * glyph))
+      // ... and wide enough for the header to take at most about three lines.
+      lo = Math.min(Math.max(lo, Math.min(hi, 4 * glyph), Math.ceil(headW / 3) + glyph / 2), hi)
       minW.push(lo)
       maxW.push(hi)
     }
-    const sumMin = minW.reduce((a, b) => a + b, 0)
-    const sumMax = maxW.reduce((a, b) => a + b, 0)
+    const midW = minW.map((lo, c) => Math.max(lo, Math.min(maxW[c], 8 * glyph)))
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
+    const between = (a: number[], b: number[]) => {
+      const sa = sum(a)
+      const sb = sum(b)
+      return a.map((x, c) => (sb > sa ? x + ((b[c] - x) * (avail - sa)) / (sb - sa) : x))
+    }
     let w: number[]
-    if (sumMax <= avail) w = maxW.map((x) => (x * avail) / sumMax)
-    else if (sumMin <= avail) w = minW.map((lo, c) => lo + ((maxW[c] - lo) * (avail - sumMin)) / (sumMax - sumMin))
-    else w = minW.map((lo) => (lo * avail) / sumMin)
-    const out = w.map((x) => Math.max(1, Math.floor(x)))
+    if (sum(maxW) <= avail) w = maxW.map((x) => (x * avail) / sum(maxW))
+    else if (sum(midW) <= avail) w = between(midW, maxW)
+    else if (sum(minW) <= avail) w = between(minW, midW)
+    else w = minW.map((lo) => (lo * avail) / sum(minW))
+    // Whole pixels: round up (a column sized to its longest word must hold it), then take the
+    // excess back from the columns with the most room above their minimum.
+    const out = w.map((x) => Math.max(1, Math.ceil(x - 1e-9)))
+    let excess = sum(out) - Math.floor(avail)
+    while (excess > 0) {
+      let best = 0
+      for (let c = 1; c < n; c++) if (out[c] - minW[c] > out[best] - minW[best]) best = c
+      const take = Math.max(1, Math.min(excess, Math.floor(out[best] - minW[best])))
+      if (out[best] - take < 1) break
+      out[best] -= take
+      excess -= take
+    }
     return out
   }
 
-  private table(t: TableBlock, block: number) {
+  private rowHeight(cells: string[][]): number {
+    return Math.max(1, ...cells.map((l) => l.length)) * this.m.tableLineHeight + 2 * Math.floor(this.m.cellPadding / 2)
+  }
+
+  /** Column geometry and broken cell lines of a table (computed once per table and pagination). */
+  private tablePlan(t: TableBlock): TablePlan {
+    let plan = this.tablePlans.get(t)
+    if (plan) return plan
     const n = t.columns.length
-    if (n === 0) return
-    const m = this.m
-    const pad = m.cellPadding
-    const padY = Math.floor(pad / 2)
-    const lh = m.tableLineHeight
+    const pad = this.m.cellPadding
     const tw = this.columnWidths(t)
     const xs: number[] = []
     const boxW: number[] = []
@@ -467,10 +571,26 @@ class Layout {
     const cellLines = (text: string, c: number, font: FontSpec) => (text === '' ? [] : this.lines(text, tw[c], font).lines)
     const header = t.columns.map((col, c) => cellLines(col, c, this.fTableBold))
     const rows = t.rows.map((row) => t.columns.map((_, c) => cellLines(row[c] ?? '', c, this.fTable)))
-    const rowHeight = (cells: string[][]) => Math.max(1, ...cells.map((l) => l.length)) * lh + 2 * padY
+    const headerH = this.rowHeight(header)
+    // Keep the header with the first row (or, for a row taller than a page, its first two lines).
+    const first = rows.length > 0 ? this.rowHeight(rows[0]) : 0
+    const firstH = headerH + first <= this.maxItemH ? first : Math.min(first, this.rowHeight([[], []]) + this.m.tableLineHeight)
+    plan = { xs, boxW, header, rows, headerH, leadH: headerH + firstH }
+    this.tablePlans.set(t, plan)
+    return plan
+  }
 
-    const headerH = rowHeight(header)
-    const repeatHeader = headerH + 2 * padY + lh <= this.maxItemH / 2
+  private table(t: TableBlock, block: number) {
+    const n = t.columns.length
+    if (n === 0) return
+    const m = this.m
+    const pad = m.cellPadding
+    const padY = Math.floor(pad / 2)
+    const lh = m.tableLineHeight
+    const { xs, boxW, header, rows, headerH, leadH } = this.tablePlan(t)
+    const rowHeight = (cells: string[][]) => this.rowHeight(cells)
+    // Repeat the header on continuation pages unless it would take over a third of the page.
+    const repeatHeader = headerH <= this.maxItemH / 3
     const makeRow = (cells: string[][], isHeader: boolean, offset: number, repeated: boolean, continued: boolean): TableRowItem => ({
       kind: 'table-row',
       header: isHeader,
@@ -489,8 +609,7 @@ class Layout {
     })
 
     this.gap(m.blockGap)
-    const firstH = rows.length > 0 ? Math.min(rowHeight(rows[0]), 2 * padY + 2 * lh) : 0
-    if (!this.empty && this.room() < headerH + firstH) this.newPage()
+    if (!this.empty && this.room() < leadH) this.newPage()
     this.put(makeRow(header, true, 0, false, false))
     const newPageWithHeader = (offset: number) => {
       this.newPage()
@@ -529,10 +648,12 @@ class Layout {
 
   // ---- SDK cards -----------------------------------------------------------------------------
 
-  private sdk(b: SdkBlock, block: number) {
+  /** Card geometry and broken lines of an SDK block (computed once per block and pagination). */
+  private sdkPlan(b: SdkBlock): SdkPlan {
+    let plan = this.sdkPlans.get(b)
+    if (plan) return plan
     const m = this.m
     const entries = b.entries
-    if (entries.length === 0) return
     const hasLinks = entries.some((e) => this.uniqueLinks(e.links).length > 0)
     const capMeasure = this.measurer(this.fCaption)
     const colW = hasLinks
@@ -544,27 +665,52 @@ class Layout {
     const labelMeasure = this.measurer(this.fCardLabel)
     let labelW = 0
     for (const e of entries) {
-      for (const f of e.fields) if (f.key !== 'name') labelW = Math.max(labelW, labelMeasure.width(f.label))
+      for (const f of e.fields) if (!isNameField(f, e)) labelW = Math.max(labelW, labelMeasure.width(f.label))
     }
     labelW = Math.floor(Math.min(Math.ceil(labelW), inner * 0.3))
     const valueX = pad + labelW + m.labelGap
     const valueW = cardW - pad - valueX
 
-    const plans: CardPlan[] = entries.map((entry, index) => ({
+    const cards: CardPlan[] = entries.map((entry, index) => ({
       entry,
       index,
       title: this.lines(entry.name, inner, this.fCardTitle).lines,
       fields: entry.fields
-        .filter((f) => f.key !== 'name')
-        .map((f) => ({
+        .map((f, i) => ({ f, i }))
+        .filter(({ f }) => !isNameField(f, entry))
+        .map(({ f, i }) => ({
+          index: i,
           label: f.label,
           labelLines: this.lines(f.label, Math.max(1, labelW), this.fCardLabel).lines,
           lines: f.value === '' ? [] : this.lines(f.value, valueW, this.fCard).lines,
         })),
     }))
 
+    const first = cards[0]
+    let qrH = 0
+    if (first) {
+      const links = this.uniqueLinks(first.entry.links).length
+      const captionH = this.lines(this.options.qrCaption, colW, this.fCaption).lines.length * m.captionLineHeight
+      if (links > 0) qrH = links * (this.qrSize + Math.floor(m.qrGap / 2) + captionH) + (links - 1) * m.qrGap
+    }
+    const leadH = first ? Math.min(Math.max(this.cardHeight(first), qrH), this.maxItemH) : 0
+    plan = { cards, cardW, colW, labelW, valueX, valueW, leadH }
+    this.sdkPlans.set(b, plan)
+    return plan
+  }
+
+  private cardHeight(plan: CardPlan): number {
+    const m = this.m
+    const rows = plan.fields.reduce((h, f) => h + m.fieldGap + Math.max(1, f.labelLines.length, f.lines.length) * m.cardLineHeight, 0)
+    return 2 * m.cardPadding + plan.title.length * m.cardTitleLineHeight + rows
+  }
+
+  private sdk(b: SdkBlock, block: number) {
+    if (b.entries.length === 0) return
+    const m = this.m
+    const { cards, cardW, colW, labelW, valueX, valueW } = this.sdkPlan(b)
     this.gap(m.blockGap)
-    for (const plan of plans) {
+    for (const plan of cards) {
       this.card(plan, block, cardW, colW, labelW, valueX, valueW)
       this.gap(m.paragraphGap)
     }
@@ -577,14 +723,14 @@ class Layout {
     const lh = m.cardLineHeight
     const titleH = plan.title.length * m.cardTitleLineHeight
     const rowsOf = (f: CardPlan['fields'][number]) => Math.max(1, f.labelLines.length, f.lines.length)
-    const fullH = pad * 2 + titleH + plan.fields.reduce((h, f) => h + m.fieldGap + rowsOf(f) * lh, 0)
+    const fullH = this.cardHeight(plan)
     const links = this.uniqueLinks(plan.entry.links)
     let qr = links.length > 0 ? this.qrColumn(links, block, plan.index, cardW + m.qrGap, colW) : { items: [], height: 0 }
     // Too many links to stack beside the card: they go in a row under it instead.
     const qrBelow = qr.height > this.maxItemH
     if (qrBelow) qr = { items: [], height: 0 }
 
-    // Builds a card part from field row `from` (field index, row index) within height `avail`.
+    // Builds the next card part, from field fi's row ri on, within height `avail`.
     let fi = 0
     let ri = 0
     const buildPart = (avail: number, first: boolean): SdkCardItem | null => {
@@ -595,10 +741,13 @@ class Layout {
         const rows = rowsOf(f)
         const g = fields.length > 0 || first ? m.fieldGap : 0
         const left = rows - ri
-        const fits = Math.floor((avail - h - g - pad) / lh)
+        let fits = Math.floor((avail - h - g - pad) / lh)
+        // On an empty page take at least one row, so a pathological card still makes progress.
+        if (fits <= 0 && fields.length === 0 && this.empty) fits = 1
         if (fits <= 0) break
         const k = Math.min(left, fits)
         fields.push({
+          index: f.index,
           label: f.label,
           labelLines: f.labelLines.slice(ri, ri + k),
           lines: f.lines.slice(ri, ri + k),
@@ -666,16 +815,16 @@ class Layout {
 
   // ---- blocks --------------------------------------------------------------------------------
 
-  block(b: Block, index: number) {
+  block(b: Block, index: number, next: Block | undefined) {
     switch (b.type) {
       case 'heading':
-        this.heading(b.text, b.level, index)
+        this.heading(b.text, b.level, index, next)
         break
       case 'paragraph':
-        this.paragraph(b.text, b.strong === true, b.links, index)
+        this.paragraph(b, index)
         break
       case 'list':
-        this.list(b.items, b.ordered, b.links, index)
+        this.list(b, index)
         break
       case 'table':
         this.table(b, index)
@@ -693,7 +842,7 @@ export function paginate(doc: PolicyDocument, options: LayoutOptions, widths: Gl
   for (const section of doc.sections) {
     layout.startSection(section)
     layout.sectionTitleItem(section)
-    section.blocks.forEach((b, i) => layout.block(b, i))
+    section.blocks.forEach((b, i) => layout.block(b, i, section.blocks[i + 1]))
   }
   return { pages: layout.pages, sectionFirstPage: layout.sectionFirstPage, textSize: options.textSize }
 }
@@ -706,8 +855,9 @@ function compareAnchors(firstPage: Record<string, number>, a: Anchor, b: Anchor)
   return a.offset - b.offset
 }
 
+/** The rest of a row or card begun on an earlier page: it repeats that start's anchor. */
 function isContinuation(item: PageItem): boolean {
-  return item.kind === 'qr' ? false : item.continued
+  return (item.kind === 'table-row' || item.kind === 'sdk-card') && item.continued
 }
 
 /**

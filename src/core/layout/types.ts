@@ -135,6 +135,8 @@ export interface TableRowItem extends ItemBox {
 }
 
 export interface SdkCardField {
+  /** Index of the field in the entry's `fields`. */
+  index: number
   /** The label as authored. */
   label: string
   /** The label broken to the label column (empty on the continuation of a field split across pages). */

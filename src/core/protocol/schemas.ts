@@ -102,7 +102,7 @@ export type WithdrawalRequest = Static<typeof WithdrawalRequestSchema>
 
 export const StatusQuerySchema = Type.Object(
   {
-    wait: Type.Optional(Type.String({ pattern: '^\\d{1,2}$', description: `Long-poll: seconds to wait for a change (0–${MAX_WAIT})` })),
+    wait: Type.Optional(Type.String({ pattern: '^(\\d|1\\d|2[0-5])$', description: `Long-poll: seconds to wait for a change (0–${MAX_WAIT})` })),
     after: Type.Optional(Type.String({ pattern: '^\\d{1,15}$', description: 'Long-poll: answer once an event newer than this id exists' })),
   },
   closed,

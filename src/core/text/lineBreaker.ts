@@ -257,6 +257,7 @@ export function breakText(text: string, maxWidth: number, measure: TextMeasurer)
       if (p < 0) p = k > s ? k : s + 1
       emit(s, p)
       s = p
+      if (s >= e) return // a single glyph wider than the line took a line of its own
     }
   }
 
