@@ -27,7 +27,6 @@ export default class App extends Router.App {
     h.app = this.application
     exposeForTests(h)
     Router.startRouter(routes, this)
-    h.ready = true
   }
 
   // Back at the root: ask before exit.

@@ -20,6 +20,8 @@ export default {
   },
   afterEachRoute: (request: { hash: string }) => {
     hook().route = request.hash
+    // Ready once the policy is loaded and the first page is shown.
+    hook().ready = true
     log(`route ${request.hash}`)
   },
   routes: [

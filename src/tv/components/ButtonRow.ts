@@ -35,11 +35,13 @@ export default class ButtonRow extends Lightning.Component {
   override _handleLeft() {
     if (this.index > 0) this.index--
     else return false
+    this.fireAncestors('$buttonFocused' as any, this.selectedId)
   }
 
   override _handleRight() {
     if (this.index < this._specs.length - 1) this.index++
     else return false
+    this.fireAncestors('$buttonFocused' as any, this.selectedId)
   }
 
   override _handleEnter() {

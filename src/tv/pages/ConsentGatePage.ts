@@ -1,4 +1,5 @@
-import { Lightning, Router } from '@lightningjs/sdk'
+import { Router } from '@lightningjs/sdk'
+import ContextPage from './ContextPage'
 import type { Pagination } from '../../core/layout/types'
 import ButtonRow from '../components/ButtonRow'
 import PageStrip from '../components/PageStrip'
@@ -11,7 +12,7 @@ import { hook } from '../lib/testHook'
  * First launch: the policy summary (摘要) with 同意 / 不同意 / 阅读全文.
  * Nothing is collected and no host but our own static assets is contacted before 同意.
  */
-export default class ConsentGatePage extends Lightning.Component {
+export default class ConsentGatePage extends ContextPage {
   static override _template() {
     return {
       rect: true,
@@ -37,7 +38,6 @@ export default class ConsentGatePage extends Lightning.Component {
   }
 
   override _init() {
-    appContext().onChange(() => this.refresh())
     this.buttons.buttons = [
       { id: 'agree', label: '' },
       { id: 'disagree', label: '' },
@@ -46,7 +46,12 @@ export default class ConsentGatePage extends Lightning.Component {
   }
 
   override _active() {
-    this.refresh()
+    this.buttons.select('agree')
+    super._active()
+  }
+
+  $buttonFocused() {
+    this._updateIndicator()
   }
 
   refresh() {
@@ -90,7 +95,7 @@ export default class ConsentGatePage extends Lightning.Component {
       ctx.acceptance.accept(ctx.doc)
       Router.navigate('policy', false)
     } else if (id === 'disagree') {
-      Router.navigate('declined')
+      Router.navigate('declined', false)
     } else {
       Router.navigate('policy')
     }

@@ -1,4 +1,5 @@
-import { Lightning, Router } from '@lightningjs/sdk'
+import { Router } from '@lightningjs/sdk'
+import ContextPage from './ContextPage'
 import { closeApp } from '../lib/closeApp'
 import ButtonRow from '../components/ButtonRow'
 import { appContext } from '../services/AppContext'
@@ -7,7 +8,7 @@ import { breakLines } from '../../core/text/lineBreaker'
 import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
 
 /** 不同意: says plainly what is unavailable and offers to read again or exit. Never loops. */
-export default class DeclinedPage extends Lightning.Component {
+export default class DeclinedPage extends ContextPage {
   static override _template() {
     return {
       rect: true,
@@ -27,15 +28,10 @@ export default class DeclinedPage extends Lightning.Component {
   }
 
   override _init() {
-    appContext().onChange(() => this.refresh())
     this.buttons.buttons = [
       { id: 'read', label: '' },
       { id: 'exit', label: '' },
     ]
-  }
-
-  override _active() {
-    this.refresh()
   }
 
   refresh() {

@@ -1,4 +1,5 @@
-import { Lightning, Router } from '@lightningjs/sdk'
+import { Router } from '@lightningjs/sdk'
+import ContextPage from './ContextPage'
 import type { Anchor, Pagination } from '../../core/layout/types'
 import { pageOfAnchor, sectionHeading } from '../../core/layout/paginator'
 import MenuList from '../components/MenuList'
@@ -12,7 +13,7 @@ import { hook } from '../lib/testHook'
  * The policy reader: a contents list (摘要, 一…十, settings) and the paged body.
  * Up/Down move by block and cross page edges; Left/Right, PageUp/PageDown and Channel ± flip.
  */
-export default class PolicyReaderPage extends Lightning.Component {
+export default class PolicyReaderPage extends ContextPage {
   static override _template() {
     return {
       rect: true,
@@ -40,7 +41,6 @@ export default class PolicyReaderPage extends Lightning.Component {
   }
 
   private _pagination: Pagination | null = null
-  private _unsubscribe: (() => void) | null = null
   /** Section to open when the route asks for one (`#policy/s3`). */
   pendingSection: string | null = null
 
@@ -51,16 +51,8 @@ export default class PolicyReaderPage extends Lightning.Component {
     return this.tag('Contents.List') as MenuList
   }
 
-  override _init() {
-    this._unsubscribe = appContext().onChange(() => this.refresh())
-  }
-
-  override _detach() {
-    // keep subscription: pages are kept alive by the router
-  }
-
   override _active() {
-    this.refresh()
+    super._active()
     if (this.pendingSection) {
       this.openSection(this.pendingSection)
       this.pendingSection = null
@@ -139,8 +131,12 @@ export default class PolicyReaderPage extends Lightning.Component {
     else this.openSection(id)
   }
 
-  $menuAdjust() {
-    // no values to adjust in the contents list
+  /** Right in the contents resumes reading where the viewer was. */
+  $menuAdjust(_id: string, step: number) {
+    if (step > 0 && this._getState() === 'Contents') {
+      this._setState('Reading')
+      this._updateChrome()
+    }
   }
 
   static override _states() {
@@ -157,10 +153,6 @@ export default class PolicyReaderPage extends Lightning.Component {
         }
         override _getFocused() {
           return this.list
-        }
-        override _handleRight() {
-          this._setState('Reading')
-          this._updateChrome()
         }
         override _handleBack() {
           // Let the router go back, or ask before exit at the root.

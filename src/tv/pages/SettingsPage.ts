@@ -1,4 +1,5 @@
-import { Lightning, Router } from '@lightningjs/sdk'
+import { Router } from '@lightningjs/sdk'
+import ContextPage from './ContextPage'
 import MenuList from '../components/MenuList'
 import { appContext } from '../services/AppContext'
 import { nextTextSize } from '../services/PreferencesStore'
@@ -6,7 +7,7 @@ import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
 
 /** Language (UI only; the policy stays in its own language), text size S/M/L, clear local data. */
-export default class SettingsPage extends Lightning.Component {
+export default class SettingsPage extends ContextPage {
   static override _template() {
     return {
       rect: true,
@@ -24,13 +25,9 @@ export default class SettingsPage extends Lightning.Component {
     return this.tag('List') as MenuList
   }
 
-  override _init() {
-    appContext().onChange(() => this.refresh())
-  }
-
   override _active() {
     this.tag('Status').text.text = ''
-    this.refresh()
+    super._active()
   }
 
   refresh() {
