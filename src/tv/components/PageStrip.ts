@@ -45,25 +45,49 @@ export default class PageStrip extends Lightning.Component {
     return this._views.get(this._index)
   }
 
+  private _neighboursPending = false
+
   private _sync() {
     const p = this._pagination
     if (!p) return
     const want = [this._index - 1, this._index, this._index + 1].filter((i) => i >= 0 && i < p.pages.length)
+    let removed = false
     for (const [i, view] of this._views) {
       if (!want.includes(i)) {
         this.tag('Views').childList.remove(view)
         this._views.delete(i)
+        removed = true
       }
     }
-    for (const i of want) {
-      let view = this._views.get(i)
-      if (!view) {
-        view = this.stage.c({ type: PolicyPageView, page: p.pages[i] }) as unknown as PolicyPageView
-        this.tag('Views').childList.add(view)
-        this._views.set(i, view)
-      }
+    // Free the dropped pages' textures now rather than when Lightning's memory pressure
+    // threshold (24 Mpx by default) is reached: memory stays at three pages.
+    if (removed) this.stage.gc(false)
+    this._ensure(this._index)
+    this._place()
+    // Neighbours are drawn a frame later, so the page the viewer asked for is not delayed by them.
+    if (!this._neighboursPending) {
+      this._neighboursPending = true
+      this.stage.once('frameEnd', () => {
+        this._neighboursPending = false
+        for (const i of [this._index - 1, this._index + 1]) this._ensure(i)
+        this._place()
+      })
+    }
+  }
+
+  private _ensure(i: number) {
+    const p = this._pagination
+    if (!p || i < 0 || i >= p.pages.length || this._views.has(i)) return
+    if (Math.abs(i - this._index) > 1) return
+    const view = this.stage.c({ type: PolicyPageView, page: p.pages[i] }) as unknown as PolicyPageView
+    this.tag('Views').childList.add(view)
+    this._views.set(i, view)
+  }
+
+  private _place() {
+    for (const [i, view] of this._views) {
       view.x = (i - this._index) * OFFSET
-      view.focusIndex = -1
+      if (i !== this._index) view.focusIndex = -1
     }
   }
 }

@@ -29,12 +29,21 @@ export class AppContext {
     return this.library.doc
   }
 
-  async loadPolicy(baseUrl: string): Promise<PolicyDocument> {
-    if (!this.library) {
-      const doc = await loadPolicy(baseUrl)
-      this.library = new PolicyLibrary(doc, canvasGlyphWidths(), READER_BODY, QR_SIZE)
+  private _loading: Promise<PolicyDocument> | null = null
+
+  /** Fetches the policy once; the entry point starts it while the fonts load, the router's boot awaits it. */
+  loadPolicy(baseUrl: string): Promise<PolicyDocument> {
+    if (!this._loading) {
+      this._loading = loadPolicy(baseUrl).then((doc) => {
+        this.library = new PolicyLibrary(doc, canvasGlyphWidths(), READER_BODY, QR_SIZE)
+        return doc
+      })
+      // A failed fetch may be retried by the next caller.
+      this._loading.catch(() => {
+        this._loading = null
+      })
     }
-    return this.library.doc
+    return this._loading
   }
 
   t(key: StringKey, vars?: Record<string, string | number>): string {

@@ -1,0 +1,62 @@
+// Child processes for the benchmark: start, wait for the printed URL, read RSS, stop.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+export interface Proc {
+  child: ChildProcess
+  port: number
+  rssKb(): number
+  stop(): Promise<void>
+}
+
+/** Spawns `node --import tsx <script>` and resolves with the port from the first `http://127.0.0.1:PORT/` or `localhost:PORT` line. */
+export function startProc(script: string, env: Record<string, string>, cwd: string): Promise<Proc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 30_000)
+    const onData = (d: Buffer) => {
+      if (out.length < 100_000) out += d.toString()
+      const m = /(?:Miitee TV|Baseline): http:\/\/(?:localhost|127\.0\.0\.1):(\d+)\//.exec(out)
+      if (m && timer) {
+        clearTimeout(timer)
+        resolve({
+          child,
+          port: Number(m[1]),
+          rssKb: () => rssKb(child.pid as number),
+          stop: () =>
+            new Promise<void>((r) => {
+              if (child.exitCode !== null) return r()
+              const kill = setTimeout(() => child.kill('SIGKILL'), 15_000)
+              child.once('exit', () => {
+                clearTimeout(kill)
+                r()
+              })
+              child.kill('SIGTERM')
+            }),
+        })
+      }
+    }
+    // Keep draining both pipes so the child never blocks on a full pipe.
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', (d: Buffer) => {
+      if (out.length < 100_000) out += d.toString()
+    })
+    child.once('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`${script} exited (${code}):\n${out}`))
+    })
+  })
+}
+
+export function rssKb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) : NaN
+}
+
+/** CPU time (user + system) the process has used, in milliseconds. */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
+}

@@ -1,0 +1,50 @@
+// Statistics and the printed table of `npm run bench:tv`.
+
+export function median(xs: number[]): number {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+export function max(xs: number[]): number {
+  return xs.length ? Math.max(...xs) : NaN
+}
+
+export type Verdict = 'PASS' | 'FAIL' | ''
+
+export interface Row {
+  measure: string
+  app: string
+  baseline: string
+  ratio: string
+  target: string
+  verdict: Verdict
+}
+
+export const fmt = {
+  ms: (v: number) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 1)} ms` : 'n/a'),
+  kib: (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : 'n/a'),
+  mib: (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : 'n/a'),
+  mpx: (px: number) => (Number.isFinite(px) ? `${(px / 1e6).toFixed(2)} Mpx` : 'n/a'),
+  ratio: (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : ''),
+  int: (v: number) => (Number.isFinite(v) ? String(Math.round(v)) : 'n/a'),
+}
+
+export function verdict(ok: boolean | null): Verdict {
+  return ok === null ? '' : ok ? 'PASS' : 'FAIL'
+}
+
+export function printTable(rows: Row[]): string {
+  const head: Row = { measure: 'measure', app: 'app', baseline: 'empty app / baseline', ratio: 'ratio', target: 'target', verdict: '' }
+  const cols: (keyof Row)[] = ['measure', 'app', 'baseline', 'ratio', 'target', 'verdict']
+  const width = (c: keyof Row) => Math.max(...[head, ...rows].map((r) => [...r[c]].length))
+  const widths = cols.map(width)
+  const line = (r: Row) => cols.map((c, i) => pad(r[c], widths[i])).join('  ').trimEnd()
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ')
+  return [line(head), rule, ...rows.map(line)].join('\n')
+}
+
+function pad(s: string, w: number): string {
+  return s + ' '.repeat(Math.max(0, w - [...s].length))
+}
