@@ -3,6 +3,8 @@ import ConsentGatePage from './pages/ConsentGatePage'
 import DeclinedPage from './pages/DeclinedPage'
 import PolicyReaderPage from './pages/PolicyReaderPage'
 import SettingsPage from './pages/SettingsPage'
+import PairPage from './pages/PairPage'
+import PrivacySettingsPage from './pages/PrivacySettingsPage'
 import { appContext } from './services/AppContext'
 import { hook, log } from './lib/testHook'
 
@@ -16,7 +18,10 @@ export default {
   },
   root: async () => {
     const ctx = appContext()
-    return ctx.acceptance.isAccepted(ctx.doc) ? 'policy' : 'gate'
+    if (!ctx.acceptance.isAccepted(ctx.doc)) return 'gate'
+    // Accepted earlier: resume delivering any consent a previous run left in the outbox.
+    ctx.consent()
+    return 'policy'
   },
   afterEachRoute: (request: { hash: string }) => {
     hook().route = request.hash
@@ -37,5 +42,7 @@ export default {
       },
     },
     { path: 'settings', component: SettingsPage, widgets: WIDGETS },
+    { path: 'pair', component: PairPage, widgets: WIDGETS },
+    { path: 'privacy', component: PrivacySettingsPage, widgets: WIDGETS },
   ],
 } as unknown as Router.Config

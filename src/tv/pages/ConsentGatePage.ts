@@ -93,6 +93,7 @@ export default class ConsentGatePage extends ContextPage {
     const ctx = appContext()
     if (id === 'agree') {
       ctx.acceptance.accept(ctx.doc)
+      ctx.consent()
       Router.navigate('policy', false)
     } else if (id === 'disagree') {
       Router.navigate('declined', false)

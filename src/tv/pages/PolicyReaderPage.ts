@@ -74,6 +74,8 @@ export default class PolicyReaderPage extends ContextPage {
     this.tag('Contents.Title').text.text = ctx.t('contents')
     this.list.entries = [
       ...ctx.doc.sections.map((s) => ({ id: s.id, label: sectionHeading(s) })),
+      { id: 'pair', label: ctx.t('menuPair') },
+      { id: 'privacy', label: ctx.t('menuPrivacy') },
       { id: 'settings', label: ctx.t('settings') },
     ]
     this._updateChrome()
@@ -127,7 +129,7 @@ export default class PolicyReaderPage extends ContextPage {
   }
 
   $menuSelected(id: string) {
-    if (id === 'settings') Router.navigate('settings')
+    if (id === 'settings' || id === 'pair' || id === 'privacy') Router.navigate(id)
     else this.openSection(id)
   }
 

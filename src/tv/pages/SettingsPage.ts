@@ -38,6 +38,8 @@ export default class SettingsPage extends ContextPage {
     this.list.entries = [
       { id: 'language', label: ctx.t('language'), value: translate(ctx.prefs.language, 'languageName') },
       { id: 'textSize', label: ctx.t('textSize'), value: ctx.t(`textSize${size}` as StringKey) },
+      { id: 'pair', label: ctx.t('menuPair') },
+      { id: 'privacy', label: ctx.t('menuPrivacy') },
       { id: 'clear', label: ctx.t('clearData') },
     ]
     if (accepted && !this.tag('Status').text.text) {
@@ -48,7 +50,9 @@ export default class SettingsPage extends ContextPage {
 
   $menuSelected(id: string) {
     const ctx = appContext()
-    if (id === 'textSize') {
+    if (id === 'pair' || id === 'privacy') {
+      Router.navigate(id)
+    } else if (id === 'textSize') {
       // OK cycles S → M → L → S; Left/Right step within the range.
       const cur = ctx.prefs.textSize
       ctx.update({ textSize: cur === 'L' ? 'S' : nextTextSize(cur, 1) })

@@ -2,7 +2,9 @@ import type { PolicyDocument } from '../../core/policy/model'
 import type { TextSize } from '../../core/layout/types'
 import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
 import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
-import { LocalStorageStore, type KeyValueStore } from './KeyValueStore'
+import type { KeyValueStore } from './KeyValueStore'
+import { ConsentServices, pairingServiceUrl } from './ConsentServices'
+import { platformBridge } from '../platform/PlatformBridge'
 import { PolicyAcceptanceStore } from './PolicyAcceptanceStore'
 import { PolicyLibrary, loadPolicy } from './PolicyLibrary'
 import { PreferencesStore, type Preferences } from './PreferencesStore'
@@ -80,6 +82,16 @@ export class AppContext {
     }
   }
 
+  private _consent: ConsentServices | null = null
+
+  /** Pairing and consent relay; only once the policy is accepted (nothing leaves the TV before). */
+  consent(): ConsentServices | null {
+    if (!this._consent && this.library && this.acceptance.isAccepted(this.library.doc)) {
+      this._consent = new ConsentServices(platformBridge(), pairingServiceUrl())
+    }
+    return this._consent
+  }
+
   setLanguage(language: UiLanguage) {
     this.update({ language })
   }
@@ -94,7 +106,7 @@ export class AppContext {
 let current: AppContext | null = null
 
 export function appContext(): AppContext {
-  if (!current) current = new AppContext(new LocalStorageStore())
+  if (!current) current = new AppContext(platformBridge().storage())
   return current
 }
 

@@ -11,6 +11,8 @@ export interface OutboxEntry {
   kind: 'decision' | 'withdrawal'
   pairingId: string
   body: unknown
+  /** What the TV shows about the entry (phone name, policy version); never secrets. */
+  meta?: Record<string, string>
   createdAt: number
   attempts: number
   /** Earliest time (ms epoch) for the next attempt. */
@@ -106,7 +108,7 @@ export class ConsentOutbox {
   }
 
   /** Persists the entry first, then starts delivery. Re-enqueueing the same id is a no-op. */
-  enqueue(input: Pick<OutboxEntry, 'id' | 'kind' | 'pairingId' | 'body'>): OutboxEntry {
+  enqueue(input: Pick<OutboxEntry, 'id' | 'kind' | 'pairingId' | 'body' | 'meta'>): OutboxEntry {
     const all = this.entries()
     const existing = all.find((e) => e.id === input.id)
     if (existing) return existing

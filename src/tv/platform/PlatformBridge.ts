@@ -1,0 +1,110 @@
+import type { Decisions, Scope } from '../../core/protocol'
+import { LocalStorageStore, type KeyValueStore } from '../services/KeyValueStore'
+import { log } from '../lib/testHook'
+
+/** Who this TV is, as the pairing service and the phone see it. */
+export interface DeviceIdentity {
+  /** Stable device id (firmware serial or an id the OEM provisions). Sent to the service only. */
+  id: string
+  /** Name the phone shows ("客厅电视"). */
+  name: string
+  firmwareVersion?: string
+}
+
+export interface SignableRequest {
+  method: string
+  /** Path with query string exactly as sent, e.g. `/v1/pairings`. */
+  path: string
+  body: string
+}
+
+/** What the viewer allowed, handed to firmware to start the real provisioning. */
+export interface ProvisioningGrant {
+  pairingId: string
+  receiptId: string
+  phoneName: string
+  decisions: Decisions
+}
+
+/**
+ * The seam between the TV app and the OEM firmware. Integrators supply it as
+ * `window.MiiteePlatformBridge` before the app starts; the browser default below serves
+ * development and the reference build.
+ */
+export interface PlatformBridge {
+  identity(): DeviceIdentity
+  /** Persistent storage that survives app restarts (consent outbox, preferences). */
+  storage(): KeyValueStore
+  /**
+   * Signs a request with the OEM-provisioned device credential (HMAC headers, see
+   * src/core/protocol/signing.ts). Absent → requests go unsigned, which only a service in
+   * dev mode accepts.
+   */
+  signRequest?(req: SignableRequest): Promise<Record<string, string>>
+  /** The viewer allowed these scopes: start Bluetooth pairing / Wi-Fi provisioning / location. */
+  provisioningAuthorized(scopes: Scope[], grant: ProvisioningGrant): void | Promise<void>
+  /** Scopes the viewer withdrew: stop and forget what they enabled. */
+  provisioningWithdrawn?(scopes: Scope[], pairingId: string): void | Promise<void>
+}
+
+type Listener = (scopes: Scope[], grant: ProvisioningGrant) => void
+
+/** Browser default: random device id kept in localStorage, no credential, provisioning shown on screen. */
+export class BrowserPlatformBridge implements PlatformBridge {
+  private readonly kv: KeyValueStore
+  private listeners: Listener[] = []
+  private _identity: DeviceIdentity | null = null
+
+  constructor(
+    kv: KeyValueStore = new LocalStorageStore(),
+    private readonly deviceName = 'Miitee TV',
+  ) {
+    this.kv = kv
+  }
+
+  identity(): DeviceIdentity {
+    if (!this._identity) {
+      let id = this.kv.get('device-id')
+      if (!id) {
+        id = `browser-${randomId(16)}`
+        this.kv.set('device-id', id)
+      }
+      this._identity = { id, name: this.deviceName, firmwareVersion: 'browser' }
+    }
+    return this._identity
+  }
+
+  storage(): KeyValueStore {
+    return this.kv
+  }
+
+  provisioningAuthorized(scopes: Scope[], grant: ProvisioningGrant): void {
+    // No radio to drive in a browser: say what firmware would start now.
+    log(`provisioning authorized: ${scopes.join(',')} for pairing ${grant.pairingId}`)
+    this.listeners.forEach((l) => l(scopes, grant))
+  }
+
+  onProvisioning(l: Listener): void {
+    this.listeners.push(l)
+  }
+}
+
+export function randomId(bytes: number): string {
+  const a = new Uint8Array(bytes)
+  crypto.getRandomValues(a)
+  return Array.from(a, (b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+let bridge: PlatformBridge | null = null
+
+export function platformBridge(): PlatformBridge {
+  if (!bridge) {
+    const supplied = (window as unknown as { MiiteePlatformBridge?: PlatformBridge }).MiiteePlatformBridge
+    bridge = supplied ?? new BrowserPlatformBridge()
+  }
+  return bridge
+}
+
+export function setPlatformBridge(b: PlatformBridge): void {
+  bridge = b
+}
