@@ -309,6 +309,10 @@ async function main(): Promise<void> {
       `non-success answers: creation ${JSON.stringify(create.other)}, status ${JSON.stringify(status.other)}, decisions ${JSON.stringify(decisions.other)}`,
     ]
     process.stdout.write(`${rows.join('\n')}\n`)
+  } catch (e) {
+    if (svc.child.exitCode !== null || svc.child.signalCode !== null)
+      log(`the service exited (${svc.child.exitCode ?? svc.child.signalCode}); its last output:\n${svc.tail()}`)
+    throw e
   } finally {
     await svc.stop()
     await hello.stop()

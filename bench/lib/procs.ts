@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs'
 export interface Proc {
   child: ChildProcess
   port: number
+  /** The last lines the process wrote (for failure reports). */
+  tail(): string
   rssKb(): number
   stop(): Promise<void>
 }
@@ -13,9 +15,14 @@ export interface Proc {
 export function startProc(script: string, env: Record<string, string>, cwd: string): Promise<Proc> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
+  let last = ''
+  const keep = (d: Buffer) => {
+    last = (last + d.toString()).slice(-4000)
+  }
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start:\n${out}`)), 30_000)
     const onData = (d: Buffer) => {
+      keep(d)
       if (out.length < 100_000) out += d.toString()
       const m = /(?:Miitee TV|Baseline): http:\/\/(?:localhost|127\.0\.0\.1):(\d+)\//.exec(out)
       if (m && timer) {
@@ -23,6 +30,7 @@ export function startProc(script: string, env: Record<string, string>, cwd: stri
         resolve({
           child,
           port: Number(m[1]),
+          tail: () => last,
           rssKb: () => rssKb(child.pid as number),
           stop: () =>
             new Promise<void>((r) => {
@@ -40,6 +48,7 @@ export function startProc(script: string, env: Record<string, string>, cwd: stri
     // Keep draining both pipes so the child never blocks on a full pipe.
     child.stdout?.on('data', onData)
     child.stderr?.on('data', (d: Buffer) => {
+      keep(d)
       if (out.length < 100_000) out += d.toString()
     })
     child.once('exit', (code) => {

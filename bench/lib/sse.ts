@@ -7,7 +7,7 @@ export interface IdleStreams {
 }
 
 /** Opens one stream per path/token pair; resolves once each has received `marker`. */
-export async function openIdleStreams(port: number, targets: { path: string; token?: string }[], marker: string, batch = 500): Promise<IdleStreams> {
+export async function openIdleStreams(port: number, targets: { path: string; token?: string }[], marker: string, batch = 200): Promise<IdleStreams> {
   const sockets: net.Socket[] = []
   for (let i = 0; i < targets.length; i += batch) {
     await Promise.all(

@@ -58,6 +58,8 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (pino's redaction makes each one costly): lines carry reqId.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     return503OnClosing: true,
@@ -108,14 +110,16 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
   })
 
   // One access-log line per request, URL masked, never a body.
-  app.addHook('onResponse', async (req, reply) => {
-    req.log.info(
-      { method: req.method, url: maskUrl(req.url), status: reply.statusCode, error: req.errorCode, ms: Math.round(reply.elapsedTime) },
-      'request',
-    )
-  })
+  if (logger.isLevelEnabled('info'))
+    app.addHook('onResponse', (req, reply, done) => {
+      req.log.info(
+        { reqId: req.id, method: req.method, url: maskUrl(req.url), status: reply.statusCode, error: req.errorCode, ms: Math.round(reply.elapsedTime) },
+        'request',
+      )
+      done()
+    })
 
-  await app.register(securityPlugin)
+  await app.register(securityPlugin, { https: (config.publicUrl ?? '').startsWith('https:') })
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(pairingRoutes, { ctx })

@@ -2,13 +2,19 @@
 import type { ErrorCode, OAuthErrorCode } from '../core/protocol'
 
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly extra: { field?: string; interval?: number; retryAfter?: number; headers?: Record<string, string> } = {},
-  ) {
+  readonly status: number
+  readonly code: ErrorCode
+  readonly extra: { field?: string; interval?: number; retryAfter?: number; headers?: Record<string, string> }
+
+  constructor(status: number, code: ErrorCode, message: string, extra: ApiError['extra'] = {}) {
+    // No stack: these are expected answers (401, 429 slow_down…), frequent, and never need one.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = limit
+    this.status = status
+    this.code = code
+    this.extra = extra
   }
 
   body(): { error: string; message: string; field?: string; interval?: number } {
@@ -21,13 +27,19 @@ export class ApiError extends Error {
 
 /** OAuth 2.0 error (RFC 6749 §5.2): `{ error, error_description }`. */
 export class OAuthError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: OAuthErrorCode,
-    message: string,
-    readonly extra: { interval?: number; headers?: Record<string, string> } = {},
-  ) {
+  readonly status: number
+  readonly code: OAuthErrorCode
+  readonly extra: { interval?: number; headers?: Record<string, string> }
+
+  constructor(status: number, code: OAuthErrorCode, message: string, extra: OAuthError['extra'] = {}) {
+    // No stack: these are expected answers (401, 429 slow_down…), frequent, and never need one.
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
     super(message)
+    Error.stackTraceLimit = limit
+    this.status = status
+    this.code = code
+    this.extra = extra
   }
 
   body(): { error: string; error_description: string; interval?: number } {

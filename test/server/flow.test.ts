@@ -156,6 +156,8 @@ describe('pairing flow', () => {
       expect(Object.keys(doc.json.paths)).toContain(p)
     expect(doc.json.paths['/v1/pairings/{pairing_id}/decision'].post.requestBody.content['application/json'].schema.additionalProperties).toBe(false)
 
+    const health = await request(s, 'GET', '/healthz')
+    expect(health.json).toEqual({ ok: true })
     const meta = await request(s, 'GET', '/.well-known/oauth-authorization-server')
     expect(meta.json).toMatchObject({
       issuer: `${s.url}/`,
@@ -163,12 +165,21 @@ describe('pairing flow', () => {
       token_endpoint: `${s.url}/oauth/token`,
       grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code'],
     })
-    for (const r of [doc, meta, await request(s, 'GET', '/nowhere'), await request(s, 'GET', '/')]) {
-      expect(r.headers['content-security-policy']).toContain("default-src 'self'")
+    for (const r of [doc, meta, await request(s, 'GET', '/nowhere'), await request(s, 'GET', '/'), await request(s, 'GET', '/v1/pairings/p_AAAAAAAAAAAAAAAAAAAAAA')]) {
+      expect(r.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'")
       expect(r.headers['x-content-type-options']).toBe('nosniff')
+      expect(r.headers['x-frame-options']).toBe('DENY')
       expect(r.headers['referrer-policy']).toBe('no-referrer')
       expect(r.headers['cache-control']).toBe('no-store')
+      expect(r.headers['strict-transport-security']).toBeUndefined() // served over http
     }
+    const page = await request(s, 'GET', '/link')
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'")
+    expect(page.headers['content-security-policy']).toContain("frame-ancestors 'none'")
+    expect(page.headers['content-security-policy']).not.toContain('unsafe')
+    expect(page.headers['x-content-type-options']).toBe('nosniff')
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin')
+    expect(page.headers['cache-control']).toBe('no-store')
     const root = await request(s, 'GET', '/')
     expect(root.status).toBe(503)
     expect(root.json.error).toBe('app_not_built')
@@ -185,15 +196,32 @@ describe('pairing flow', () => {
     mkdirSync(join(dir, 'static', 'policy'), { recursive: true })
     writeFileSync(join(dir, 'index.html'), '<!DOCTYPE html><title>tv</title><script src="./startApp.js"></script>')
     writeFileSync(join(dir, 'static', 'policy', 'policy.json'), '{"id":"p"}')
+    mkdirSync(join(dir, 'phone'))
+    writeFileSync(join(dir, 'phone', 'index.html'), '<!DOCTYPE html><link rel="stylesheet" href="__ASSETS__/app.css"><script src="__ASSETS__/app.js" defer></script>')
+    writeFileSync(join(dir, 'phone', 'app.js'), 'void 0')
     const t = await startServer({ config: { staticDir: dir } })
     try {
       const root = await request(t, 'GET', '/')
       expect(root.status).toBe(200)
       expect(root.text).toContain('startApp.js')
-      expect(root.headers['content-security-policy']).toContain("script-src 'self'")
+      // Lightning 2 builds templates with new Function: the TV app may eval, never inline
+      expect(root.headers['content-security-policy']).toContain("script-src 'self' 'unsafe-eval'")
+      expect(root.headers['content-security-policy']).not.toContain('unsafe-inline')
+      expect(root.headers['cache-control']).not.toBe('no-store')
       const pol = await request(t, 'GET', '/policy/policy.json')
       expect(pol.status).toBe(200)
       expect(JSON.parse(pol.text)).toEqual({ id: 'p' })
+      // the built phone page, its assets found relative to each route
+      const qr = await request(t, 'GET', `/P/${'A'.repeat(26)}`)
+      expect(qr.text).toContain('src="../phone/app.js"')
+      expect(qr.text).not.toContain('A'.repeat(26))
+      expect(qr.headers['cache-control']).toBe('no-store')
+      expect(qr.headers['content-security-policy']).toContain("script-src 'self';")
+      expect(qr.headers['content-security-policy']).not.toContain('unsafe')
+      expect((await request(t, 'GET', '/link')).text).toContain('href="phone/app.css"')
+      const js = await request(t, 'GET', '/phone/app.js')
+      expect(js.status).toBe(200)
+      expect(js.text).toBe('void 0')
       const api = await request(t, 'GET', '/v1/nothing')
       expect(api.status).toBe(404)
       expect(api.json.error).toBe('not_found')

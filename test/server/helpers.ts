@@ -1,12 +1,14 @@
 // Test harness: the service over real HTTP on a random loopback port, with an injected clock,
 // captured logs and a temporary DATA_DIR.
+import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { Writable } from 'node:stream'
 import type { AddressInfo } from 'node:net'
+import { Agent, fetch as undiciFetch } from 'undici'
 import { buildApp, type App, type AppDeps } from '../../src/server/app'
 import { defaultConfig, type Limits, type ServiceConfig } from '../../src/server/config'
 import { nodeSigningCrypto } from '../../src/server/crypto'
@@ -242,7 +244,9 @@ export async function openSse(url: string, token: string, lastEventId?: string) 
   const ac = new AbortController()
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' }
   if (lastEventId !== undefined) headers['last-event-id'] = lastEventId
-  const res = await fetch(url, { headers, signal: ac.signal })
+  // Own connection pool, destroyed on close, so no spare socket outlives the stream.
+  const agent = new Agent({ connections: 1 })
+  const res = await undiciFetch(url, { headers, signal: ac.signal, dispatcher: agent })
   const reader = res.body!.getReader()
   const decoder = new TextDecoder()
   let buf = ''
@@ -312,6 +316,20 @@ export async function openSse(url: string, token: string, lastEventId?: string) 
     },
     until,
     pending: () => queue.length,
-    close: () => ac.abort(),
+    close: () => {
+      ac.abort()
+      void agent.destroy()
+    },
   }
+}
+
+const ROOT = resolve(__dirname, '../..')
+
+/** Runs the ledger command (`npm run ledger -- …`) in its own process. */
+export function ledgerCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, ['--import', 'tsx', 'src/server/ledger-cli.ts', ...args], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr })
+    })
+  })
 }

@@ -1,21 +1,15 @@
 // JSON schemas (TypeBox) of every request and response body of the pairing protocol.
 // Every object refuses unknown members (`additionalProperties: false`).
 import { Type, type Static } from '@sinclair/typebox'
-import { MAX_WAIT, QR_TOKEN_LENGTH } from './constants'
+import { DECISION_VALUES, MAX_WAIT, PAIRING_STATES, QR_TOKEN_LENGTH, SCOPES, type DecisionValue, type PairingState, type Scope } from './constants'
 
 const closed = { additionalProperties: false } as const
 
-export const ScopeSchema = Type.Union([Type.Literal('bluetooth'), Type.Literal('network'), Type.Literal('location')], { description: 'Provisioning scope' })
-export const DecisionValueSchema = Type.Union([Type.Literal('granted'), Type.Literal('denied')])
-export const PairingStateSchema = Type.Union([
-  Type.Literal('created'),
-  Type.Literal('claimed'),
-  Type.Literal('consent_pending'),
-  Type.Literal('granted'),
-  Type.Literal('denied'),
-  Type.Literal('expired'),
-  Type.Literal('revoked'),
-])
+// String enums rather than unions of literals: the same JSON values, but a plain `enum` keeps
+// validation and response serialization cheap (no `anyOf` to try branch by branch).
+export const ScopeSchema = Type.Unsafe<Scope>({ type: 'string', enum: [...SCOPES], description: 'Provisioning scope' })
+export const DecisionValueSchema = Type.Unsafe<DecisionValue>({ type: 'string', enum: [...DECISION_VALUES] })
+export const PairingStateSchema = Type.Unsafe<PairingState>({ type: 'string', enum: [...PAIRING_STATES] })
 
 const Name = Type.String({ minLength: 1, maxLength: 64, pattern: '^[^\\u0000-\\u001f\\u007f]+$' })
 const ShortText = Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\x21-\\x7e]+$' })
@@ -240,7 +234,7 @@ export const TokenRequestSchema = Type.Object(
 export const TokenResponseSchema = Type.Object(
   {
     access_token: Type.String(),
-    token_type: Type.Literal('Bearer'),
+    token_type: Type.Unsafe<'Bearer'>({ type: 'string', enum: ['Bearer'] }),
     expires_in: Type.Integer(),
     pairing_id: PairingIdSchema,
   },

@@ -57,7 +57,7 @@ export default fp(async function errors(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, req, reply) => {
     if (error instanceof OAuthError) return send(req, reply, error)
     const api = toApiError(error)
-    if (api.status >= 500) req.log.error({ err: error }, 'request failed')
+    if (api.status >= 500) req.log.error({ reqId: req.id, err: error }, 'request failed')
     if (req.routeOptions.config?.oauth) {
       const code = api.status === 413 || api.code === 'invalid_json' || api.code === 'unsupported_media_type' || api.code === 'invalid_request' ? 'invalid_request' : undefined
       if (code) return send(req, reply, new OAuthError(400, code, api.message))

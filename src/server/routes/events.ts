@@ -131,7 +131,9 @@ export default async function eventRoutes(app: FastifyInstance, opts: { ctx: App
 
       reply.hijack()
       const res = reply.raw
+      const socket = req.raw.socket
       res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-store',
         'x-accel-buffering': 'no',
@@ -175,7 +177,11 @@ export default async function eventRoutes(app: FastifyInstance, opts: { ctx: App
       }
       conn.unsub = ctx.live.subscribe(id, () => void flush())
       ctx.hub.add(conn)
-      res.once('close', () => ctx.hub.remove(conn))
+      res.once('close', () => {
+        ctx.hub.remove(conn)
+        // A stream never finishes normally: free the socket even if the client only half-closed it.
+        socket.destroy()
+      })
       // Events appended between the load and the subscription.
       void flush()
     },

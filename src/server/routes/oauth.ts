@@ -55,6 +55,12 @@ function safeDecode(s: string): string {
   }
 }
 
+/** RFC 6749 §3.2 / RFC 8628 §3.1: parameters come form-encoded. */
+async function formOnly(req: FastifyRequest): Promise<void> {
+  if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? ''))
+    throw new OAuthError(400, 'invalid_request', 'Send the parameters as application/x-www-form-urlencoded.')
+}
+
 export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const { ctx } = opts
   const { svc } = ctx
@@ -71,6 +77,7 @@ export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: App
     PATHS.deviceAuthorization,
     {
       config: { oauth: true },
+      preValidation: formOnly,
       schema: {
         summary: 'Device authorization request (RFC 8628 §3.1)',
         description:
@@ -114,6 +121,7 @@ export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: App
     PATHS.token,
     {
       config: { oauth: true },
+      preValidation: formOnly,
       schema: {
         summary: 'Token request (RFC 8628 §3.4)',
         description: `grant_type=${OAUTH_DEVICE_CODE_GRANT}. Errors: authorization_pending, slow_down, access_denied, expired_token, invalid_grant (HTTP 400).`,
@@ -132,6 +140,8 @@ export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: App
       return svc.tokenGrant(req.body.device_code, cred.id)
     },
   )
+
+  app.get('/healthz', { schema: { summary: 'Liveness', tags: ['ops'], response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }, async () => ({ ok: true }))
 
   app.get(
     PATHS.oauthMetadata,

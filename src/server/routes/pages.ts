@@ -1,12 +1,15 @@
-// Same-origin pages: the built TV app at `/`, the compiled policy model under `/policy/`,
-// and placeholders for the phone page at `/P/<token>` and `/link` (no script, nothing secret).
-import { existsSync } from 'node:fs'
+// Same-origin pages: the built TV app at `/`, the compiled policy model under `/policy/`, and
+// the phone page at `/P/<token>` and `/link`: the built one (`build/phone`, its `__ASSETS__`
+// filled with a relative path so it also works below a path prefix), else a placeholder
+// (no script, nothing secret).
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { PATHS } from '../../core/protocol'
 import type { AppContext } from '../context'
 import { ApiError } from '../errors'
+import { TV_APP_CSP_DIRECTIVES, documentHeaderSetter } from '../plugins/security'
 
 const PHONE_PAGE = `<!DOCTYPE html>
 <html lang="en">
@@ -29,18 +32,37 @@ const PHONE_PAGE = `<!DOCTYPE html>
 
 export default async function pageRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const { staticDir } = opts.ctx.config
-  const sendPhonePage = async (_req: unknown, reply: import('fastify').FastifyReply) => {
+  const https = opts.ctx.publicUrl().startsWith('https:')
+  const setDocumentHeaders = documentHeaderSetter({ https })
+  const setTvAppHeaders = documentHeaderSetter({ https }, TV_APP_CSP_DIRECTIVES)
+  // Static files are cacheable: drop the API default and let the static server set its own.
+  const staticHeaders = (reply: FastifyReply) => {
+    setDocumentHeaders(reply)
+    reply.removeHeader('cache-control')
+  }
+  const tvAppHeaders = (reply: FastifyReply) => {
+    setTvAppHeaders(reply)
+    reply.removeHeader('cache-control')
+  }
+  const phoneDir = join(staticDir, 'phone')
+  const built = existsSync(join(phoneDir, 'index.html')) ? readFileSync(join(phoneDir, 'index.html'), 'utf8') : null
+  // `/P/<token>` is one level deeper than `/link`.
+  const qrPage = built ? built.split('__ASSETS__').join('../phone') : PHONE_PAGE
+  const linkPage = built ? built.split('__ASSETS__').join('phone') : PHONE_PAGE
+  const page = (html: string) => async (_req: unknown, reply: FastifyReply) => {
+    setDocumentHeaders(reply)
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
-    return PHONE_PAGE
+    return html
   }
   const hidden = { schema: { hide: true } }
-  app.get(`${PATHS.qrPrefix}:token`, hidden, sendPhonePage)
-  app.get('/p/:token', hidden, sendPhonePage)
-  app.get(PATHS.link, hidden, sendPhonePage)
+  app.get(`${PATHS.qrPrefix}:token`, hidden, page(qrPage))
+  app.get('/p/:token', hidden, page(qrPage))
+  app.get(PATHS.link, hidden, page(linkPage))
+  if (built) await app.register(fastifyStatic, { root: phoneDir, prefix: '/phone/', decorateReply: false, index: false, schemaHide: true, setHeaders: staticHeaders })
 
   const policyDir = join(staticDir, 'static', 'policy')
   if (existsSync(policyDir)) {
-    await app.register(fastifyStatic, { root: policyDir, prefix: '/policy/', decorateReply: false, index: false, schemaHide: true })
+    await app.register(fastifyStatic, { root: policyDir, prefix: '/policy/', decorateReply: false, index: false, schemaHide: true, setHeaders: staticHeaders })
   } else {
     app.get('/policy/*', hidden, async () => {
       throw new ApiError(404, 'policy_not_built', 'The policy model is not built yet: run `npm run build`.')
@@ -48,7 +70,7 @@ export default async function pageRoutes(app: FastifyInstance, opts: { ctx: AppC
   }
 
   if (existsSync(join(staticDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'], schemaHide: true, wildcard: true })
+    await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'], schemaHide: true, wildcard: true, setHeaders: tvAppHeaders })
   } else {
     app.get('/', hidden, async () => {
       throw new ApiError(503, 'app_not_built', 'The TV app is not built: run `npm run build` (or `npm start`, which builds it first).')

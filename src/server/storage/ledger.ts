@@ -66,7 +66,12 @@ export const GENESIS_HASH = '0'.repeat(64)
 /** hash = SHA-256(prev_hash ‖ canonical JSON of the record without `hash`). */
 export function recordHash(record: Omit<LedgerRecord, 'hash'> & { hash?: string }): string {
   const { hash: _hash, ...body } = record
-  return createHash('sha256').update(record.prev_hash).update(canonicalJson(body)).digest('hex')
+  return hashOfCanonical(record.prev_hash, canonicalJson(body))
+}
+
+/** The same hash from the record's canonical JSON text (computed once when appending). */
+export function hashOfCanonical(prevHash: string, canonical: string): string {
+  return createHash('sha256').update(prevHash).update(canonical).digest('hex')
 }
 
 /** Verifies records given oldest first. */

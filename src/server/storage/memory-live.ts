@@ -50,9 +50,10 @@ export class MemoryLiveStore implements LiveStore {
     return true
   }
 
+  /** Records are immutable values: a change replaces the whole record, so no copy is needed. */
   async getPairing(id: string): Promise<PairingRecord | null> {
     const slot = this.slot(id)
-    return slot ? { ...slot.record } : null
+    return slot ? slot.record : null
   }
 
   async casPairing(id: string, expectedVersion: number, next: PairingRecord, event?: NewEvent) {
@@ -69,7 +70,7 @@ export class MemoryLiveStore implements LiveStore {
       if (slot.events.length > MAX_EVENTS_PER_PAIRING) slot.events.shift()
       this.wake(id)
     }
-    return { ok: true, record: { ...record }, event: stored }
+    return { ok: true, record, event: stored }
   }
 
   async addToken(kind: TokenKind, hash: string, pairingId: string): Promise<boolean> {
@@ -80,7 +81,7 @@ export class MemoryLiveStore implements LiveStore {
 
   async getToken(kind: TokenKind, hash: string): Promise<TokenEntry | null> {
     const t = this.liveToken(kind, hash)
-    return t ? { ...t } : null
+    return t ? { pairingId: t.pairingId, used: t.used } : null
   }
 
   async useToken(kind: TokenKind, hash: string) {

@@ -3,7 +3,7 @@
 // fsync for the group); each caller is answered only after that commit.
 import Database from 'better-sqlite3'
 import { canonicalJson } from '../../core/protocol'
-import { GENESIS_HASH, recordHash, verifyChain, type LedgerEntry, type LedgerRecord, type LedgerStore, type VerifyResult } from './ledger'
+import { GENESIS_HASH, hashOfCanonical, verifyChain, type LedgerEntry, type LedgerRecord, type LedgerStore, type VerifyResult } from './ledger'
 
 interface Pending {
   entry: LedgerEntry
@@ -33,6 +33,7 @@ export class SqliteLedgerStore implements LedgerStore {
   private scheduled = false
   private closed = false
   private readonly maxBatch: number
+  private statements?: { head: Database.Statement; insert: Database.Statement }
 
   constructor(readonly file: string, opts: SqliteLedgerOptions = {}) {
     this.maxBatch = opts.maxBatch ?? 512
@@ -87,8 +88,11 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   private commit(entries: LedgerEntry[]): LedgerRecord[] {
-    const head = this.db.prepare('SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1')
-    const insert = this.db.prepare('INSERT INTO ledger (seq, receipt_id, pairing_id, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.statements ??= {
+      head: this.db.prepare('SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1'),
+      insert: this.db.prepare('INSERT INTO ledger (seq, receipt_id, pairing_id, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    }
+    const { head, insert } = this.statements
     const tx = this.db.transaction(() => {
       const last = head.get() as { seq: number; hash: string } | undefined
       let seq = last?.seq ?? 0
@@ -97,8 +101,9 @@ export class SqliteLedgerStore implements LedgerStore {
       for (const entry of entries) {
         seq++
         const body = { ...entry, seq, prev_hash: prev }
-        const hash = recordHash(body)
-        insert.run(seq, entry.receipt_id, entry.pairing_id, entry.kind, canonicalJson(body), prev, hash)
+        const text = canonicalJson(body)
+        const hash = hashOfCanonical(prev, text)
+        insert.run(seq, entry.receipt_id, entry.pairing_id, entry.kind, text, prev, hash)
         records.push({ ...body, hash })
         prev = hash
       }
