@@ -53,9 +53,20 @@ export interface IdempotentResult extends StoredResponse {
 const MAX_POLL_INTERVAL = 60
 const LOCK_MS = 30_000
 
+let lastIsoMs = NaN
+let lastIso = ''
+
+/** RFC 3339 text of a time; the latest one is kept (status reads ask for the same ms often). */
 export function iso(ms: number): string {
-  return new Date(ms).toISOString()
+  if (ms !== lastIsoMs) {
+    lastIso = new Date(ms).toISOString()
+    lastIsoMs = ms
+  }
+  return lastIso
 }
+
+/** `expires_at` text per stored record (records are replaced, never changed, so this stays right). */
+const expiresIso = new WeakMap<PairingRecord, string>()
 
 export class PairingService {
   constructor(private readonly d: ServiceDeps) {}
@@ -78,7 +89,7 @@ export class PairingService {
     const s: PairingStatus = {
       pairing_id: rec.id,
       state: rec.state,
-      expires_at: iso(rec.expiresAt),
+      expires_at: expiresAt(rec),
       server_time: iso(this.now()),
       interval: rec.interval,
       event_id: rec.eventId,
@@ -465,6 +476,15 @@ export class PairingService {
   async tick(pairingId: string): Promise<void> {
     await this.find(pairingId)
   }
+}
+
+function expiresAt(rec: PairingRecord): string {
+  let text = expiresIso.get(rec)
+  if (text === undefined) {
+    text = new Date(rec.expiresAt).toISOString()
+    expiresIso.set(rec, text)
+  }
+  return text
 }
 
 function orderedDecisions(d: Partial<Record<Scope, string>>): Partial<Record<Scope, 'granted' | 'denied'>> {
