@@ -184,6 +184,17 @@ describe('tokens and states', () => {
     expectError(r, 403, 'forbidden')
   })
 
+  it('takes a decision signed by the pairing’s own device (a restarted TV has no token) and refuses another device', async () => {
+    const { created } = await pendingPairing(s, ['bluetooth'])
+    const path = `/v1/pairings/${created.pairing_id}/decision`
+    const b = JSON.stringify(decisionBody({ bluetooth: 'granted' }))
+    const other = await request(s, 'POST', path, { raw: b, headers: { ...(await signed(s, 'POST', path, b, { deviceId: 'tv-0002', secret: 'oem-provisioned-secret-0002' })), 'idempotency-key': 'd1' } })
+    expectError(other, 403, 'forbidden')
+    const own = await request(s, 'POST', path, { raw: b, headers: { ...(await signed(s, 'POST', path, b)), 'idempotency-key': 'd2' } })
+    expect(own.status).toBe(201)
+    expect(own.json).toMatchObject({ pairing_id: created.pairing_id, state: 'granted' })
+  })
+
   it('answers unknown routes and methods with JSON', async () => {
     expectError(await request(s, 'GET', '/v2/whatever'), 404, 'not_found')
     expectError(await request(s, 'DELETE', '/v1/pairings'), 404, 'not_found')

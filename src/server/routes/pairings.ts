@@ -173,15 +173,19 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
         params: PairingParamsSchema,
         headers: idempotencyHeaders,
         body: DecisionRequestSchema,
-        security: [{ tvToken: [] }],
+        security: [{ tvToken: [] }, { deviceSignature: [] }],
         response: { 201: DecisionResponseSchema, ...errors },
       },
     },
     async (req, reply) => {
       const id = req.params.pairing_id
-      await svc.authenticate(req.headers.authorization, id, ['tv'])
+      // The TV token, or the device credential of the pairing's own TV: a TV that restarted while
+      // relaying a decision no longer holds the token (it is never kept at rest).
+      let deviceHash: string | undefined
+      if (req.headers.authorization === undefined && (hasDeviceSignature(req) || ctx.config.dev)) deviceHash = svc.deviceHash(await verifyDevice(req, ctx))
+      else await svc.authenticate(req.headers.authorization, id, ['tv'])
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
-      const r = await svc.idempotent(`decision:${id}`, key, req.body, (k) => svc.decide(id, k, req.body))
+      const r = await svc.idempotent(`decision:${id}`, key, req.body, (k) => svc.decide(id, k, req.body, { deviceHash }))
       return sendIdempotent(reply, r)
     },
   )

@@ -22,7 +22,7 @@ import {
   type WithdrawalResponse,
 } from '../../core/protocol'
 import type { ServiceConfig } from '../config'
-import { Hasher, newQrToken, randomToken, sha256Hex, userCodeFrom } from '../crypto'
+import { Hasher, newQrToken, randomToken, safeEqual, sha256Hex, userCodeFrom } from '../crypto'
 import { ApiError, OAuthError } from '../errors'
 import type { LedgerRecord, LedgerStore } from '../storage/ledger'
 import type { LiveStore, NewEvent, PairingRecord, StoredResponse } from '../storage/live'
@@ -331,11 +331,13 @@ export class PairingService {
 
   // ---- TV: decision -----------------------------------------------------------------------
 
-  async decide(pairingId: string, key: string, body: DecisionRequest): Promise<StoredResponse> {
+  async decide(pairingId: string, key: string, body: DecisionRequest, auth: { deviceHash?: string } = {}): Promise<StoredResponse> {
     const lock = `lock:decision:${pairingId}`
     if (!(await this.d.live.putOnce(lock, LOCK_MS))) throw new ApiError(409, 'decision_in_progress', 'Another decision for this pairing is being recorded.')
     try {
       const rec = await this.load(pairingId)
+      if (auth.deviceHash !== undefined && !safeEqual(auth.deviceHash, rec.deviceHash))
+        throw new ApiError(403, 'forbidden', 'This pairing belongs to another device.')
       if (rec.state === 'expired' && rec.scopesRequested)
         throw new ApiError(410, 'decision_window_closed', 'The time to decide on this request has passed; the phone must ask again.')
       if (rec.state === 'granted' || rec.state === 'denied') throw new ApiError(409, 'already_decided', 'A decision for this request is already recorded.')
