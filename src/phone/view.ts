@@ -7,7 +7,7 @@ import type { Controller } from './controller'
 import { fill, h, setText } from './dom'
 import { scopeList, type Strings } from './i18n'
 import { POLICY_HASH, renderFullPolicy, renderSummary } from './policy-view'
-import { scopeQuote, SENSITIVE_SCOPES } from './scopes'
+import { scopeQuote, SENSITIVE_SCOPES } from '../core/policy/scopes'
 import { remainingMs, resultKind, scopeOutcomes, type CodeFieldError, type State } from './state'
 
 export type PolicyState = { kind: 'loading' } | { kind: 'failed' } | { kind: 'ready'; doc: PolicyDocument }
@@ -462,7 +462,7 @@ export class PageView {
         fill(
           list,
           outcomes.map((o) =>
-            h('li', { class: `outcome ${o.outcome}`, 'data-scope': o.scope }, h('span', { class: 'mark', 'aria-hidden': 'true' }, o.outcome === 'granted' ? '✓' : '✕'), h('span', null, `${t.scopeLabel[o.scope]}${t.colon}`), h('strong', null, t.outcome[o.outcome])),
+            h('li', { class: `outcome ${o.outcome}`, 'data-scope': o.scope }, h('span', { class: 'mark', 'aria-hidden': 'true' }, o.outcome === 'granted' ? '✓' : '×'), h('span', null, `${t.scopeLabel[o.scope]}${t.colon}`), h('strong', null, t.outcome[o.outcome])),
           ),
         )
         setText(next, t.resultNext[kind])

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import sjson from 'secure-json-parse'
-import type { ServiceConfig } from './config'
+import { ConfigError, type ServiceConfig } from './config'
 import type { AppContext } from './context'
 import { Hasher, loadOrCreateServerSecret } from './crypto'
 import { ApiError } from './errors'
@@ -21,6 +21,8 @@ import { PairingService } from './service/pairings'
 import type { LedgerStore } from './storage/ledger'
 import type { LiveStore } from './storage/live'
 import { MemoryLiveStore } from './storage/memory-live'
+import { PgLedgerStore } from './storage/pg-ledger'
+import { RedisLiveStore } from './storage/redis-live'
 import { SqliteLedgerStore } from './storage/sqlite-ledger'
 
 export const LEDGER_FILE = 'ledger.sqlite'
@@ -42,18 +44,46 @@ export type App = FastifyInstance & { ctx: AppContext }
 export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? Date.now
   const logger = deps.logger ?? createLogger({ level: config.logLevel, stream: deps.logStream })
-  const secret = deps.secret ?? loadOrCreateServerSecret(config.dataDir)
+  const secret = deps.secret ?? config.serverSecret ?? loadOrCreateServerSecret(config.dataDir)
+  const hasher = new Hasher(secret)
   const ownLive = !deps.live
   const ownLedger = !deps.ledger
-  const live = deps.live ?? new MemoryLiveStore(clock)
+  // Backends: REDIS_URL / DATABASE_URL choose the shared ones, otherwise memory and SQLite.
+  const storeError = (e: unknown) => logger.warn({ err: e }, 'storage connection error')
+  let live: LiveStore
+  if (deps.live) live = deps.live
+  else if (config.redisUrl) {
+    const redis = await RedisLiveStore.connect(config.redisUrl, { clock, onError: storeError }).catch((e: Error) => {
+      throw new ConfigError('REDIS_URL', e.message)
+    })
+    let sameKey: boolean
+    try {
+      sameKey = await redis.ensureSameSecret(hasher.hash('server-key-check', 'miitee'))
+    } catch (e) {
+      await redis.close()
+      throw new ConfigError('REDIS_URL', (e as Error).message)
+    }
+    if (!sameKey) {
+      await redis.close()
+      throw new ConfigError(
+        'SERVER_SECRET',
+        'this process hashes with another server key than the processes already sharing REDIS_URL: give every process the same SERVER_SECRET (or the same DATA_DIR/server-secret)',
+      )
+    }
+    live = redis
+  } else live = new MemoryLiveStore(clock)
   let ledger: LedgerStore
   try {
-    ledger = deps.ledger ?? new SqliteLedgerStore(join(config.dataDir, LEDGER_FILE))
+    if (deps.ledger) ledger = deps.ledger
+    else if (config.databaseUrl)
+      ledger = await PgLedgerStore.open(config.databaseUrl, { onError: storeError }).catch((e: Error) => {
+        throw new ConfigError('DATABASE_URL', e.message)
+      })
+    else ledger = new SqliteLedgerStore(join(config.dataDir, LEDGER_FILE))
   } catch (e) {
     if (ownLive) await live.close()
     throw e
   }
-  const hasher = new Hasher(secret)
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,

@@ -46,6 +46,12 @@ export interface ServiceConfig {
   signatureSkewS: number
   bodyLimit: number
   limits: Limits
+  /** `REDIS_URL`: live state in Redis (several processes share it); null = in memory. */
+  redisUrl: string | null
+  /** `DATABASE_URL`: the ledger in PostgreSQL; null = SQLite in DATA_DIR. */
+  databaseUrl: string | null
+  /** `SERVER_SECRET`: the server key (32 bytes); null = DATA_DIR/server-secret. */
+  serverSecret: Buffer | null
 }
 
 export class ConfigError extends Error {
@@ -75,6 +81,9 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     maxWaitS: MAX_WAIT,
     signatureSkewS: 300,
     bodyLimit: 16 * 1024,
+    redisUrl: null,
+    databaseUrl: null,
+    serverSecret: null,
     ...overrides,
     limits: {
       claimsPerPairing: 5,
@@ -107,6 +116,21 @@ function bool(env: Env, name: string): boolean | undefined {
   if (['1', 'true', 'yes', 'on'].includes(v)) return true
   if (['0', 'false', 'no', 'off'].includes(v)) return false
   throw new ConfigError(name, `expected 1 or 0, got ${JSON.stringify(raw)}`)
+}
+
+/** A connection URL with one of `protocols`, or undefined when the variable is not set. */
+function backendUrl(env: Env, name: string, protocols: string[], example: string): string | undefined {
+  const raw = env[name]?.trim()
+  if (!raw) return undefined
+  let u: URL
+  try {
+    u = new URL(raw)
+  } catch {
+    throw new ConfigError(name, `not a URL (expected e.g. ${example})`)
+  }
+  if (!protocols.includes(u.protocol)) throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example}), got ${u.protocol}//`)
+  if (!u.hostname && !u.searchParams.get('host')) throw new ConfigError(name, `names no host (expected e.g. ${example})`)
+  return raw
 }
 
 /** Parses `{ "<device id>": "<secret>" }` or `{ "devices": { ... } }`. */
@@ -163,6 +187,14 @@ export function configFromEnv(env: Env, devDefault = false): ServiceConfig {
   const logLevel = env.LOG_LEVEL?.trim() || base.logLevel
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) throw new ConfigError('LOG_LEVEL', `unknown level ${JSON.stringify(logLevel)}`)
   const heartbeatS = int(env, 'HEARTBEAT_SECONDS', 1, 300)
+  const redisUrl = backendUrl(env, 'REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379/0')
+  const databaseUrl = backendUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://miitee@127.0.0.1:5432/miitee')
+  let serverSecret: Buffer | null = null
+  const rawSecret = env.SERVER_SECRET?.trim()
+  if (rawSecret) {
+    if (!/^[0-9a-fA-F]{64}$/.test(rawSecret)) throw new ConfigError('SERVER_SECRET', 'expected 64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)')
+    serverSecret = Buffer.from(rawSecret, 'hex')
+  }
   const L = base.limits
   return {
     ...base,
@@ -188,5 +220,8 @@ export function configFromEnv(env: Env, devDefault = false): ServiceConfig {
       pairingsPerDevice: int(env, 'LIMIT_PAIRINGS_PER_DEVICE', 1, 100_000_000) ?? L.pairingsPerDevice,
       pairingsPerDeviceWindowS: L.pairingsPerDeviceWindowS,
     },
+    redisUrl: redisUrl ?? null,
+    databaseUrl: databaseUrl ?? null,
+    serverSecret,
   }
 }

@@ -16,7 +16,16 @@ async function main(): Promise<void> {
     throw e
   }
 
-  const app = await buildApp(config)
+  let app
+  try {
+    app = await buildApp(config)
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`Miitee pairing service cannot start: ${e.message}\n`)
+      process.exit(2)
+    }
+    throw e
+  }
   const log = app.log
   if (config.dev)
     log.warn(
@@ -51,7 +60,15 @@ async function main(): Promise<void> {
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host)
   const shown = `http://${loopback || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${addr.port}/`
   log.info(
-    { host: config.host, port: addr.port, public_url: app.ctx.publicUrl(), dev: config.dev, data_dir: config.dataDir },
+    {
+      host: config.host,
+      port: addr.port,
+      public_url: app.ctx.publicUrl(),
+      dev: config.dev,
+      data_dir: config.dataDir,
+      live_store: config.redisUrl ? 'redis' : 'memory',
+      ledger_store: config.databaseUrl ? 'postgresql' : 'sqlite',
+    },
     loopback ? 'listening on the loopback interface only (set HOST=0.0.0.0 to accept TVs and phones on the network)' : `listening on ${config.host}`,
   )
   process.stdout.write(`Miitee TV: ${shown}\n`)

@@ -82,9 +82,24 @@ describe('phone page: the whole flow', () => {
     const res = await page.goto(svc.url + qrPath(tv))
     // The page's own CSP: strict, no 'unsafe-inline'.
     const csp = res!.headers()['content-security-policy']
-    expect(csp).toContain("default-src 'self'")
-    expect(csp).not.toContain('unsafe-inline')
-    expect(csp).not.toContain('unsafe-eval')
+    const directives = Object.fromEntries(csp.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v.join(' ')]))
+    expect(directives).toMatchObject({
+      'default-src': "'self'",
+      'script-src': "'self'",
+      'style-src': "'self'",
+      'img-src': "'self'",
+      'connect-src': "'self'",
+      'object-src': "'none'",
+      'base-uri': "'none'",
+      'frame-ancestors': "'none'",
+      'require-trusted-types-for': "'script'",
+    })
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|data:|blob:|\*/)
+    // Its script and stylesheet come from the service itself, under the same policy.
+    expect(await page.evaluate(() => Array.from(document.querySelectorAll('script[src], link[rel=stylesheet]')).map((e) => new URL((e as HTMLScriptElement).src || (e as HTMLLinkElement).href).pathname))).toEqual([
+      '/phone/app.css',
+      '/phone/app.js',
+    ])
 
     await expect.poll(() => title(page)).toBe('核对电视')
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN')

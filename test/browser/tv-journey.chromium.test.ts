@@ -227,7 +227,7 @@ describe('TV journey in Chromium: gate, reader, settings, relaunch, changed poli
     expect(at).toBeLessThanOrEqual(Date.now() + 2000)
 
     const m = await menu(page())
-    expect(m.ids).toEqual([...servedDoc.sections.map((x: { id: string }) => x.id), 'settings'])
+    expect(m.ids).toEqual([...servedDoc.sections.map((x: { id: string }) => x.id), 'pair', 'privacy', 'settings'])
     expect(m.selectedId).toBe('summary')
     const texts = await screenTexts(page())
     for (const t of ['目录', '摘要:', '隐私政策:', '一、我们如何收集和使用您的个人信息', '十、协议的生效', '设置', `1 / ${p.pages.length}`]) expect(texts).toContain(t)

@@ -30,6 +30,27 @@ const PHONE_PAGE = `<!DOCTYPE html>
 </html>
 `
 
+/**
+ * The phone page's policy, stricter than the TV app's: it loads one script, one stylesheet and
+ * JSON from its own origin and nothing else (no data:/blob: images, fonts or workers, no inline
+ * anything), and its DOM code never hands strings to script sinks, so Trusted Types can be
+ * required with no policy at all.
+ */
+export const PHONE_CSP_DIRECTIVES: Record<string, string[]> = {
+  defaultSrc: ["'self'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'"],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  objectSrc: ["'none'"],
+  baseUri: ["'none'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  requireTrustedTypesFor: ["'script'"],
+  trustedTypes: ["'none'"],
+}
+
 export default async function pageRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
   const { staticDir } = opts.ctx.config
   const https = opts.ctx.publicUrl().startsWith('https:')
@@ -39,6 +60,12 @@ export default async function pageRoutes(app: FastifyInstance, opts: { ctx: AppC
   const staticHeaders = (reply: FastifyReply) => {
     setDocumentHeaders(reply)
     reply.removeHeader('cache-control')
+  }
+  const setPhoneHeaders = documentHeaderSetter({ https }, PHONE_CSP_DIRECTIVES)
+  const phoneAssetHeaders = (reply: FastifyReply) => {
+    setPhoneHeaders(reply)
+    // Fixed file names (app.js, app.css): cache, but check for a new build every time.
+    reply.header('cache-control', 'no-cache')
   }
   const tvAppHeaders = (reply: FastifyReply) => {
     setTvAppHeaders(reply)
@@ -50,7 +77,7 @@ export default async function pageRoutes(app: FastifyInstance, opts: { ctx: AppC
   const qrPage = built ? built.split('__ASSETS__').join('../phone') : PHONE_PAGE
   const linkPage = built ? built.split('__ASSETS__').join('phone') : PHONE_PAGE
   const page = (html: string) => async (_req: unknown, reply: FastifyReply) => {
-    setDocumentHeaders(reply)
+    setPhoneHeaders(reply)
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8')
     return html
   }
@@ -58,7 +85,7 @@ export default async function pageRoutes(app: FastifyInstance, opts: { ctx: AppC
   app.get(`${PATHS.qrPrefix}:token`, hidden, page(qrPage))
   app.get('/p/:token', hidden, page(qrPage))
   app.get(PATHS.link, hidden, page(linkPage))
-  if (built) await app.register(fastifyStatic, { root: phoneDir, prefix: '/phone/', decorateReply: false, index: false, schemaHide: true, setHeaders: staticHeaders })
+  if (built) await app.register(fastifyStatic, { root: phoneDir, prefix: '/phone/', decorateReply: false, index: false, schemaHide: true, cacheControl: false, setHeaders: phoneAssetHeaders })
 
   const policyDir = join(staticDir, 'static', 'policy')
   if (existsSync(policyDir)) {

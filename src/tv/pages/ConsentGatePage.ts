@@ -5,6 +5,7 @@ import ButtonRow from '../components/ButtonRow'
 import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { pageTemplate } from '../lib/pageTemplate'
 import { GATE_BODY_POS } from '../lib/layout'
 import { hook } from '../lib/testHook'
 
@@ -14,18 +15,15 @@ import { hook } from '../lib/testHook'
  */
 export default class ConsentGatePage extends ContextPage {
   static override _template() {
-    return {
-      rect: true,
-      w: 1920,
-      h: 1080,
-      color: COLORS.background,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 44, textColor: 0xffffffff } },
-      Indicator: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + 8, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
-      Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
-      Strip: { type: PageStrip, x: GATE_BODY_POS.x, y: GATE_BODY_POS.y },
-      Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + SAFE.h - 84 },
-      Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
-    }
+    return pageTemplate(
+      {
+        Indicator: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + 8, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
+        Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
+        Strip: { type: PageStrip, x: GATE_BODY_POS.x, y: GATE_BODY_POS.y },
+        Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + SAFE.h - 84 },
+        Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
+      }, { titleSize: 44 },
+    )
   }
 
   private _pagination: Pagination | null = null

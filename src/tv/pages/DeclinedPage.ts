@@ -4,21 +4,19 @@ import { closeApp } from '../lib/closeApp'
 import ButtonRow from '../components/ButtonRow'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { pageTemplate } from '../lib/pageTemplate'
 import { breakLines } from '../../core/text/lineBreaker'
 import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
 
 /** 不同意: says plainly what is unavailable and offers to read again or exit. Never loops. */
 export default class DeclinedPage extends ContextPage {
   static override _template() {
-    return {
-      rect: true,
-      w: 1920,
-      h: 1080,
-      color: COLORS.background,
-      Title: { x: SAFE.x, y: SAFE.y + 120, text: { text: '', fontFace: FONT_FAMILY, fontSize: 48, textColor: 0xffffffff } },
-      Body: { x: SAFE.x, y: SAFE.y + 220, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, lineHeight: 54, wordWrap: false, textColor: COLORS.text } },
-      Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + 620 },
-    }
+    return pageTemplate(
+      {
+        Body: { x: SAFE.x, y: SAFE.y + 220, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, lineHeight: 54, wordWrap: false, textColor: COLORS.text } },
+        Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + 620 },
+      }, { titleY: SAFE.y + 120 },
+    )
   }
 
   private _widths = canvasGlyphWidths()

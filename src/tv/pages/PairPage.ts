@@ -6,6 +6,7 @@ import ConsentOverlay from '../widgets/ConsentOverlay'
 import { appContext } from '../services/AppContext'
 import { PairingSession, type PairView } from '../services/PairingSession'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { pageTemplate } from '../lib/pageTemplate'
 import { hook } from '../lib/testHook'
 
 /** QR plate side at 1080p: a version-3 code (29 modules + quiet zone) gets 14 px per module. */
@@ -17,25 +18,21 @@ const QR_MAX = 540
  */
 export default class PairPage extends ContextPage {
   static override _template() {
-    return {
-      rect: true,
-      w: 1920,
-      h: 1080,
-      color: COLORS.background,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 48, textColor: 0xffffffff } },
-      Qr: { type: QrCode, x: SAFE.x, y: SAFE.y + 110, maxSize: QR_MAX, minModulePx: 10 },
-      Info: {
-        x: SAFE.x + QR_MAX + 90,
-        y: SAFE.y + 120,
-        Scan: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
-        OrType: { y: 80, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted, wordWrapWidth: 1000 } },
-        Code: { y: 170, text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff } },
-        Countdown: { y: 320, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
-        Status: { y: 400, text: { text: '', fontFace: FONT_FAMILY, fontSize: 38, textColor: 0xffffc857, wordWrapWidth: 1000 } },
+    return pageTemplate(
+      {
+        Qr: { type: QrCode, x: SAFE.x, y: SAFE.y + 110, maxSize: QR_MAX, minModulePx: 10 },
+        Info: {
+          x: SAFE.x + QR_MAX + 90,
+          y: SAFE.y + 120,
+          Scan: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
+          OrType: { y: 80, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted, wordWrapWidth: 1000 } },
+          Code: { y: 170, text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff } },
+          Countdown: { y: 320, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
+          Status: { y: 400, text: { text: '', fontFace: FONT_FAMILY, fontSize: 38, textColor: 0xffffc857, wordWrapWidth: 1000 } },
+        },
+        Overlay: { type: ConsentOverlay, visible: false },
       },
-      Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
-      Overlay: { type: ConsentOverlay, visible: false },
-    }
+    )
   }
 
   private _session: PairingSession | null = null

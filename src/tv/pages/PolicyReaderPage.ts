@@ -6,6 +6,7 @@ import MenuList from '../components/MenuList'
 import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { pageTemplate } from '../lib/pageTemplate'
 import { READER_BODY_POS, HEADER_H } from '../lib/layout'
 import { hook } from '../lib/testHook'
 
@@ -15,29 +16,26 @@ import { hook } from '../lib/testHook'
  */
 export default class PolicyReaderPage extends ContextPage {
   static override _template() {
-    return {
-      rect: true,
-      w: 1920,
-      h: 1080,
-      color: COLORS.background,
-      Header: {
-        x: SAFE.x,
-        y: SAFE.y,
-        Section: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 36, textColor: COLORS.muted } },
-        Indicator: { mountX: 1, x: SAFE.w, text: { text: '', fontFace: FONT_FAMILY, fontSize: 36, textColor: COLORS.muted } },
-        Rule: { rect: true, y: HEADER_H - 30, w: SAFE.w, h: 2, color: COLORS.gridLine },
+    return pageTemplate(
+      {
+        Header: {
+          x: SAFE.x,
+          y: SAFE.y,
+          Section: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 36, textColor: COLORS.muted } },
+          Indicator: { mountX: 1, x: SAFE.w, text: { text: '', fontFace: FONT_FAMILY, fontSize: 36, textColor: COLORS.muted } },
+          Rule: { rect: true, y: HEADER_H - 30, w: SAFE.w, h: 2, color: COLORS.gridLine },
+        },
+        Strip: { type: PageStrip, x: READER_BODY_POS.x, y: READER_BODY_POS.y },
+        Contents: {
+          rect: true,
+          w: 760,
+          h: 1080,
+          color: 0xf0141a21,
+          Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
+          List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 80, w: 620 },
+        },
       },
-      Strip: { type: PageStrip, x: READER_BODY_POS.x, y: READER_BODY_POS.y },
-      Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
-      Contents: {
-        rect: true,
-        w: 760,
-        h: 1080,
-        color: 0xf0141a21,
-        Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
-        List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 80, w: 620 },
-      },
-    }
+    )
   }
 
   private _pagination: Pagination | null = null

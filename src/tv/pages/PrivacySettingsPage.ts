@@ -8,6 +8,7 @@ import type { OutboxEvent } from '../services/ConsentOutbox'
 import { randomId } from '../platform/PlatformBridge'
 import type { StringKey } from '../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { pageTemplate } from '../lib/pageTemplate'
 import { hook } from '../lib/testHook'
 
 const SCOPE_NAME: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
@@ -18,27 +19,23 @@ const SCOPE_NAME: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', netw
  */
 export default class PrivacySettingsPage extends ContextPage {
   static override _template() {
-    return {
-      rect: true,
-      w: 1920,
-      h: 1080,
-      color: COLORS.background,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 48, textColor: 0xffffffff } },
-      Empty: { x: SAFE.x, y: SAFE.y + 120, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
-      List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 1600 },
-      Status: { x: SAFE.x, y: SAFE.y + 800, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: 0xffffc857 } },
-      Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
-      Confirm: {
-        visible: false,
-        Dim: { rect: true, w: 1920, h: 1080, color: 0xcc000000 },
-        Panel: {
-          x: 460,
-          y: 380,
-          texture: Lightning.Tools.getRoundRect(1000, 300, 16, 0, 0, true, COLORS.panel),
-          Text: { x: 60, y: 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: 0xffffffff, wordWrapWidth: 880 } },
+    return pageTemplate(
+      {
+        Empty: { x: SAFE.x, y: SAFE.y + 120, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
+        List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 1600 },
+        Status: { x: SAFE.x, y: SAFE.y + 800, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: 0xffffc857 } },
+        Confirm: {
+          visible: false,
+          Dim: { rect: true, w: 1920, h: 1080, color: 0xcc000000 },
+          Panel: {
+            x: 460,
+            y: 380,
+            texture: Lightning.Tools.getRoundRect(1000, 300, 16, 0, 0, true, COLORS.panel),
+            Text: { x: 60, y: 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: 0xffffffff, wordWrapWidth: 880 } },
+          },
         },
       },
-    }
+    )
   }
 
   private _records: ConsentRecord[] = []

@@ -5,20 +5,17 @@ import { appContext } from '../services/AppContext'
 import { nextTextSize } from '../services/PreferencesStore'
 import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { pageTemplate } from '../lib/pageTemplate'
 
 /** Language (UI only; the policy stays in its own language), text size S/M/L, clear local data. */
 export default class SettingsPage extends ContextPage {
   static override _template() {
-    return {
-      rect: true,
-      w: 1920,
-      h: 1080,
-      color: COLORS.background,
-      Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 48, textColor: 0xffffffff } },
-      List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 900 },
-      Status: { x: SAFE.x, y: SAFE.y + 460, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
-      Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
-    }
+    return pageTemplate(
+      {
+        List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 900 },
+        Status: { x: SAFE.x, y: SAFE.y + 460, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
+      },
+    )
   }
 
   get list(): MenuList {

@@ -1,15 +1,8 @@
 import type { PolicyDocument } from '../../core/policy/model'
+import type { PolicyIndexEntry } from '../../core/policy'
 import { paginate } from '../../core/layout/paginator'
 import type { Pagination, TextSize } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
-
-export interface PolicyIndexEntry {
-  id: string
-  locale: string
-  version: string
-  sha256: string
-  path: string
-}
 
 export class PolicyLoadError extends Error {
   constructor(

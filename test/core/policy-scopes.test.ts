@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { PolicyDocument } from '../../src/core/policy/model'
-import { permissionTable, scopeQuote, SCOPE_POLICY_ROW } from '../../src/phone/scopes'
-import { compiledPolicy } from './fixtures'
+import { permissionTable, scopeQuote, SCOPE_POLICY_ROW } from '../../src/core/policy/scopes'
+import { compiledPolicy } from '../phone/fixtures'
 
 describe('each scope quotes the policy row it relies on', () => {
   const doc = compiledPolicy()
