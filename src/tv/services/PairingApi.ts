@@ -1,12 +1,7 @@
 import axios, { type AxiosInstance } from 'axios'
-import {
-  IDEMPOTENCY_KEY_HEADER,
-  PATHS,
-  type CreatePairingResponse,
-  type DecisionRequest,
-  type PairingStatus,
-  type WithdrawalRequest,
-} from '../../core/protocol'
+// Values from constants only: the schema module would pull TypeBox into the TV bundle.
+import { IDEMPOTENCY_KEY_HEADER, PATHS } from '../../core/protocol/constants'
+import type { CreatePairingResponse, DecisionRequest, PairingStatus, WithdrawalRequest } from '../../core/protocol'
 import type { PlatformBridge } from '../platform/PlatformBridge'
 import { classifyHttp, type SendResult } from './ConsentOutbox'
 

@@ -1,4 +1,5 @@
-import { PATHS, type PairingStatus } from '../../core/protocol'
+import { PATHS } from '../../core/protocol/constants'
+import type { PairingStatus } from '../../core/protocol'
 import type { PairingApi } from './PairingApi'
 
 export type StatusListener = (status: PairingStatus) => void
