@@ -30,8 +30,11 @@ class Cancelled extends Error {}
 
 export class Controller {
   state: State
+  /** The phone token: in memory, and kept for a reload only sealed (session.ts). */
   private token = ''
   private link = ''
+  /** What was last given to the session store. */
+  private saved = ''
   private readonly listeners: Listener[] = []
   private claimBusy = false
   private requestBusy = false
@@ -55,19 +58,27 @@ export class Controller {
     this.listeners.push(fn)
   }
 
-  /** Reads the link (or the saved session) and starts. */
-  start(): void {
+  /**
+   * Reads the link (or what this tab kept for it) and starts; resolves once the first screen is
+   * shown. A link this tab used but cannot resume is not presented again.
+   */
+  start(): Promise<void> {
     const r = this.route
-    if (r.kind === 'bad-qr') return this.dispatch({ type: 'invalid-link' })
-    this.link = linkKey(r.kind === 'qr' ? r : { kind: 'link' })
-    const saved = this.env.sessions.find(this.link)
-    if (saved) {
-      this.token = saved.token
-      return this.dispatch({ type: 'resumed', info: saved })
+    if (r.kind === 'bad-qr') {
+      this.dispatch({ type: 'invalid-link' })
+      return Promise.resolve()
     }
-    if (r.kind === 'qr') return this.dispatch({ type: 'claim-start' })
-    this.dispatch({ type: 'show-code', input: r.code })
-    if (r.code && checkUserCode(r.code).ok) this.dispatch({ type: 'code-submit', now: this.now() })
+    this.link = linkKey(r.kind === 'qr' ? r : { kind: 'link' })
+    return this.env.sessions.find(this.link).then((found) => {
+      if (found.kind === 'session') {
+        this.token = found.session.token
+        return this.dispatch({ type: 'resumed', info: found.session })
+      }
+      if (found.kind === 'used') return this.dispatch({ type: 'used-here' })
+      if (r.kind === 'qr') return this.dispatch({ type: 'claim-start' })
+      this.dispatch({ type: 'show-code', input: r.code })
+      if (r.code && checkUserCode(r.code).ok) this.dispatch({ type: 'code-submit', now: this.now() })
+    })
   }
 
   dispatch(action: Action): void {
@@ -90,6 +101,7 @@ export class Controller {
     this.stopWatching()
     this.env.sessions.forget(this.link)
     this.token = ''
+    this.saved = ''
     this.dispatch({ type: 'new-code' })
   }
 
@@ -98,10 +110,15 @@ export class Controller {
     this.retryNow()
   }
 
+  /** Keeps what a reload resumes, when it changed (sealing takes a moment: not on every action). */
   private persist(): void {
     if (!this.link || !this.token) return
     const info = resumeInfo(this.state)
-    if (info) this.env.sessions.save(this.link, info, this.token)
+    if (!info) return
+    const key = JSON.stringify(info)
+    if (key === this.saved) return
+    this.saved = key
+    void this.env.sessions.save(this.link, info, this.token)
   }
 
   private effects(): void {

@@ -209,6 +209,7 @@ const zh: Strings = {
     expired: '配对码已过期',
     window_closed: '请求已超时',
     used: '此链接已被使用过',
+    used_here: '此链接已在这部手机上使用过',
     taken: '电视已与其他手机配对',
     cancelled: '配对已取消',
     invalid_link: '链接无效',
@@ -220,6 +221,8 @@ const zh: Strings = {
     expired: '下一步：在电视上重新打开「配对手机」，扫描新的二维码，或输入新的配对码。',
     window_closed: '电视的主人没有在时限内作出选择。下一步：在电视上重新开始配对，再发送请求。',
     used: '为了安全，同一个二维码只能使用一次。它被再次打开，所以这次配对已取消，电视上也会显示已取消。下一步：在电视上重新开始配对，扫描新的二维码。',
+    used_here:
+      '此浏览器无法安全地保存配对（例如页面不是通过 https 打开的），所以刷新后无法继续，二维码也不会再次发送（那会取消配对）。下一步：在电视上重新开始配对，扫描电视上的新二维码，或输入新的配对码。',
     taken: '这个配对码已被另一部手机使用。如果那不是您，请在电视上取消并重新开始配对。',
     cancelled: '这次配对已被取消，电视上也会显示。下一步：在电视上重新开始配对。',
     invalid_link: '这个链接不对应任何电视。下一步：重新扫描电视上的二维码，或输入电视上显示的配对码。',
@@ -325,6 +328,7 @@ const en: Strings = {
     expired: 'This code has expired',
     window_closed: 'The request timed out',
     used: 'This link was already used',
+    used_here: 'This link was already used on this phone',
     taken: 'The TV is paired with another phone',
     cancelled: 'The pairing was cancelled',
     invalid_link: 'This link is not valid',
@@ -336,6 +340,8 @@ const en: Strings = {
     expired: 'Next: open “Pair a phone” on the TV again and scan the new QR code, or enter the new code.',
     window_closed: 'The TV owner did not decide in time. Next: start pairing again on the TV and send the request again.',
     used: 'For your safety a QR code works only once. It was opened again, so this pairing was cancelled and the TV shows that too. Next: start pairing again on the TV and scan the new QR code.',
+    used_here:
+      'This browser cannot keep the pairing safely (for example, the page was not opened over https), so it cannot go on after a reload, and the QR code is not sent again (that would cancel the pairing). Next: start pairing again on the TV and scan the TV’s new code, or enter its new code.',
     taken: 'Another phone has used this code. If that was not you, cancel on the TV and start pairing again.',
     cancelled: 'This pairing was cancelled; the TV shows that too. Next: start pairing again on the TV.',
     invalid_link: 'This link does not lead to any TV. Next: scan the QR code on the TV again, or enter the code the TV shows.',

@@ -5,6 +5,7 @@ import { phoneName, pickLocale, STRINGS, type Locale } from './i18n'
 import { POLICY_HASH } from './policy-view'
 import { parseRoute } from './route'
 import { SessionStore } from './session'
+import { IdbKeyStore, tabSealer } from './tab-key'
 import { PageView } from './view'
 
 const LOCALE_KEY = 'miitee.phone.locale'
@@ -26,9 +27,14 @@ function boot(): void {
   let locale: Locale = pickLocale(languages, safe(() => localStorage.getItem(LOCALE_KEY)))
   const api = new Api(route.prefix)
   const streaming = typeof ReadableStream !== 'undefined' && typeof TextDecoder !== 'undefined' && typeof Response !== 'undefined' && 'body' in Response.prototype
+  // The phone token is kept for a reload only sealed under this tab's key; without crypto.subtle
+  // (not a secure context) or IndexedDB it stays in memory, and a reload cannot resume.
+  const storage = safe(() => window.sessionStorage)
+  const idb = safe(() => window.indexedDB)
+  const sealer = tabSealer(storage, idb ? new IdbKeyStore(idb) : null, safe(() => window.crypto))
   const ctl = new Controller(route, {
     api,
-    sessions: new SessionStore(safe(() => window.sessionStorage)),
+    sessions: new SessionStore(storage, sealer),
     phoneName: () => phoneName(navigator.userAgent, locale),
     streaming,
   })
@@ -84,8 +90,7 @@ function boot(): void {
 
   applyLocale()
   view.render(ctl.state, null, Date.now())
-  ctl.start()
-  view.started()
+  void ctl.start().then(() => view.started())
   loadPolicy()
   applyHash()
 }

@@ -15,6 +15,11 @@ export type EndReason =
   | 'window_closed'
   /** The QR link was opened a second time: the service cancelled the pairing and told the TV. */
   | 'used'
+  /**
+   * This tab already used the link but cannot resume after a reload (the phone token was kept in
+   * memory only): the QR token is not presented again, which would cancel the pairing.
+   */
+  | 'used_here'
   /** Another phone paired with this TV first. */
   | 'taken'
   /** The pairing was cancelled. */
@@ -82,7 +87,7 @@ export interface State {
   net: Net
 }
 
-/** What the page keeps in sessionStorage to resume after a reload (the token is kept beside it). */
+/** What the page keeps, sealed with the phone token, to resume after a reload (session.ts). */
 export interface ResumeInfo {
   pairingId: string
   tvName: string
@@ -108,6 +113,7 @@ export type Action =
   | { type: 'retrying'; attempt: number; retryAt: number; cause: 'unreachable' | 'server' }
   | { type: 'connected' }
   | { type: 'invalid-link' }
+  | { type: 'used-here' }
   | { type: 'new-code' }
   | { type: 'retry-claim' }
 
@@ -211,6 +217,9 @@ export function reduce(state: State, action: Action): State {
 
     case 'invalid-link':
       return { ...state, flow: 'qr', screen: { name: 'ended', reason: 'invalid_link' } }
+
+    case 'used-here':
+      return { ...state, pairing: null, confirmed: false, screen: { name: 'ended', reason: 'used_here' } }
 
     case 'new-code':
       if (state.flow !== 'code') return state

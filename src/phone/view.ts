@@ -271,7 +271,7 @@ export class PageView {
         const action =
           state.flow === 'code'
             ? h('button', { type: 'button', class: 'button primary', id: 'new-code', onclick: () => this.ctl.newCode() }, t.enterNewCode)
-            : s.reason === 'invalid_link' || s.reason === 'expired'
+            : s.reason === 'invalid_link' || s.reason === 'expired' || s.reason === 'used_here'
               ? h('a', { class: 'button secondary', id: 'enter-code', href: this.opts.linkHref }, t.enterCode)
               : null
         return this.static(

@@ -1,8 +1,10 @@
 // The phone page in real Chromium at 360×640 (mobile, touch) against the real pairing service
 // started in-process, the TV side driven through the API: the whole flow (granted, denied per
-// scope, all denied, withdrawn), a reload that resumes instead of burning the QR token, typed
+// scope, all denied, withdrawn), a reload that resumes instead of burning the QR token (with
+// nothing secret in Web Storage), a reload where the token could only be kept in memory, typed
 // entry with the keyboard only, English, the full policy, and the long-poll fallback. Every
 // state gets a screenshot (artifacts/screenshots/phone-*.png) and an axe-core check.
+import { createHash } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { collectRequests, consoleOf, launchChromium, type ChromiumSession } from './harness/chromium'
@@ -11,18 +13,23 @@ import {
   cspViolations,
   describeViolations,
   newPhoneContext,
+  NO_INDEXEDDB_SCRIPT,
   NO_STREAMING_SCRIPT,
+  NO_SUBTLE_SCRIPT,
   PHONE_VIEWPORT,
   phoneShot,
   qrPath,
+  qrTokenOf,
   seriousOnly,
   startPhoneService,
   tvCreatePairing,
   tvDecide,
   tvStatus,
   tvWaitFor,
+  tabKeys,
   tvWithdraw,
   type PhoneService,
+  webStorageText,
 } from './harness/phone'
 
 let chromium: ChromiumSession
@@ -160,7 +167,10 @@ describe('phone page: the whole flow', () => {
     const tv = await tvCreatePairing(svc)
     const page = await phone()
     const requests = collectRequests(page)
+    const claim = page.waitForResponse((r) => r.url().endsWith('/v1/claims') && r.request().method() === 'POST')
     await page.goto(svc.url + qrPath(tv))
+    const phoneToken = ((await (await claim).json()) as { phone_token: string }).phone_token
+    expect(phoneToken.length).toBeGreaterThan(16)
     await expect.poll(() => title(page)).toBe('核对电视')
     await page.reload()
     await expect.poll(() => title(page)).toBe('核对电视')
@@ -175,9 +185,51 @@ describe('phone page: the whole flow', () => {
     expect((await tvStatus(svc, tv)).state).toBe('consent_pending')
     // One claim in all, with the QR token; the rest with the phone token.
     expect(requests.entries.filter((r) => r.url.endsWith('/v1/claims'))).toHaveLength(1)
+
+    // Nothing secret at rest in clear: Web Storage holds the link under the QR token's SHA-256,
+    // with iv + ciphertext only; the tab's key is a non-extractable AES-GCM CryptoKey in IndexedDB.
+    const stored = await webStorageText(page)
+    const qrToken = qrTokenOf(tv)
+    for (const secret of [phoneToken, qrToken, qrToken.toUpperCase(), qrToken.toLowerCase(), tv.user_code, tv.user_code.replace('-', '')]) expect(stored).not.toContain(secret)
+    expect(stored).toContain(`session:miitee.phone.session.qr.${createHash('sha256').update(qrToken.toUpperCase()).digest('hex')}={"v":2,"sealed":"`)
+    expect(await tabKeys(page)).toEqual([expect.objectContaining({ type: '[object CryptoKey]', extractable: false, algorithm: 'AES-GCM-256', usages: ['decrypt', 'encrypt'] })])
+
     await tvDecide(svc, tv, { location: 'granted' })
     await expect.poll(() => title(page)).toBe('电视已允许')
   })
+
+  for (const [what, initScript] of [
+    ['no crypto.subtle (http:// from a LAN address)', NO_SUBTLE_SCRIPT],
+    ['no IndexedDB', NO_INDEXEDDB_SCRIPT],
+  ] as const) {
+    it(`${what}: the phone token stays in memory; a reload says the link was used here and does not present it again`, async () => {
+      svc = await startPhoneService()
+      const tv = await tvCreatePairing(svc)
+      const page = await phone({ initScript })
+      const requests = collectRequests(page)
+      const claim = page.waitForResponse((r) => r.url().endsWith('/v1/claims') && r.request().method() === 'POST')
+      await page.goto(svc.url + qrPath(tv))
+      const phoneToken = ((await (await claim).json()) as { phone_token: string }).phone_token
+      await expect.poll(() => title(page)).toBe('核对电视')
+      // The flow works with the token in memory.
+      await page.tap('#confirm-yes')
+      await expect.poll(() => title(page)).toBe('选择要请求的功能')
+      const stored = await webStorageText(page)
+      const qrToken = qrTokenOf(tv)
+      for (const secret of [phoneToken, qrToken, qrToken.toUpperCase(), qrToken.toLowerCase(), tv.user_code, tv.user_code.replace('-', '')]) expect(stored).not.toContain(secret)
+      expect(stored).not.toContain('sealed')
+      await page.reload()
+      await expect.poll(() => title(page)).toBe('此链接已在这部手机上使用过')
+      expect(await page.locator('.ended p').innerText()).toContain('扫描电视上的新二维码')
+      // Not presented again: one claim in all, and the pairing is not cancelled.
+      expect(requests.entries.filter((r) => r.url.endsWith('/v1/claims'))).toHaveLength(1)
+      expect((await tvStatus(svc, tv)).state).toBe('claimed')
+      if (initScript === NO_SUBTLE_SCRIPT) {
+        expect(await tabKeys(page)).toEqual([])
+        await check(page, 'used-here')
+      }
+    })
+  }
 
   it('denied per scope, then all denied', async () => {
     svc = await startPhoneService()
@@ -207,7 +259,7 @@ describe('phone page: the whole flow', () => {
     await tvWaitFor(svc, tv2, 'consent_pending')
     await tvDecide(svc, tv2, { network: 'denied' })
     await expect.poll(() => title(page2)).toBe('电视拒绝了请求')
-    expect(await page2.locator('#outcomes li').allInnerTexts()).toEqual(['✕\n大屏配网：\n已拒绝'])
+    expect(await page2.locator('#outcomes li').allInnerTexts()).toEqual(['×\n大屏配网：\n已拒绝'])
     expect(await page2.locator('#result-next').innerText()).toContain('重新开始配对')
     await check(page2, 'denied')
   })
@@ -226,7 +278,7 @@ describe('phone page: the whole flow', () => {
     await expect.poll(() => title(page)).toBe('电视已允许')
     await tvWithdraw(svc, tv, ['location'])
     await expect.poll(() => title(page), { timeout: 5000 }).toBe('电视已撤回同意')
-    expect(await page.locator('#outcomes li').allInnerTexts()).toEqual(['✓\n蓝牙配对：\n已允许', '✕\n附近大屏（定位）：\n已撤回'])
+    expect(await page.locator('#outcomes li').allInnerTexts()).toEqual(['✓\n蓝牙配对：\n已允许', '×\n附近大屏（定位）：\n已撤回'])
     // Focus moves to the new title so a screen reader reads the change.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('screen-title')
     await check(page, 'withdrawn')

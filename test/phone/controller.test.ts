@@ -1,11 +1,12 @@
 // The controller against a scripted fetch: one claim per QR token (a reload resumes with the
 // phone token), retries with backoff that the page shows, the event stream with Last-Event-ID,
-// the long-poll fallback, and a session that is gone.
+// the long-poll fallback, a session that is gone, and a reload where the token could only be kept
+// in memory (no crypto.subtle): the QR token is not presented again.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Api } from '../../src/phone/api'
 import { Controller } from '../../src/phone/controller'
 import type { Route } from '../../src/phone/route'
-import { SessionStore, type KeyValue } from '../../src/phone/session'
+import { linkKey, SessionStore, type KeyValue, type Sealer } from '../../src/phone/session'
 import type { State } from '../../src/phone/state'
 import { claimResponse, PAIRING_ID, status } from './fixtures'
 
@@ -17,6 +18,23 @@ class MemoryStorage implements KeyValue {
   getItem = (k: string) => this.map.get(k) ?? null
   setItem = (k: string, v: string) => void this.map.set(k, v)
   removeItem = (k: string) => void this.map.delete(k)
+}
+
+/**
+ * A stand-in for the tab's AES-GCM sealer (tested with real WebCrypto in session.test.ts) that
+ * settles in microtasks, so fake timers drive everything: the text stays here, the storage gets
+ * an opaque handle.
+ */
+class MemorySealer implements Sealer {
+  private texts = new Map<string, string>()
+  async seal(plain: string, aad: string) {
+    const handle = `h${this.texts.size}`
+    this.texts.set(`${aad}|${handle}`, plain)
+    return handle
+  }
+  async open(sealed: string, aad: string) {
+    return this.texts.get(`${aad}|${sealed}`) ?? null
+  }
 }
 
 interface Call {
@@ -49,7 +67,9 @@ function frame(id: number, type: string, st: object): string {
   return `id: ${id}\nevent: ${type}\ndata: ${JSON.stringify({ type, status: st })}\n\n`
 }
 
-function setup(route: Route, handler: Handler, storage = new MemoryStorage(), streaming = true) {
+let SEALER: Sealer = new MemorySealer()
+
+function setup(route: Route, handler: Handler, storage = new MemoryStorage(), streaming = true, sealer: Sealer | null = SEALER) {
   const calls: Call[] = []
   const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
     const headers = Object.fromEntries(Object.entries((init?.headers ?? {}) as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]))
@@ -59,7 +79,7 @@ function setup(route: Route, handler: Handler, storage = new MemoryStorage(), st
   }) as typeof fetch
   const ctl = new Controller(route, {
     api: new Api(route.prefix, fetchFn),
-    sessions: new SessionStore(storage),
+    sessions: new SessionStore(storage, sealer),
     phoneName: () => 'Pixel 8',
     random: () => 0,
     streaming,
@@ -71,6 +91,7 @@ function setup(route: Route, handler: Handler, storage = new MemoryStorage(), st
 }
 
 beforeEach(() => {
+  SEALER = new MemorySealer()
   vi.useFakeTimers({ shouldAdvanceTime: false })
 })
 afterEach(() => {
@@ -91,6 +112,8 @@ describe('controller', () => {
     expect(a.calls.filter((c) => c.path === '/v1/claims')).toHaveLength(1)
     expect(a.calls[0].body).toEqual({ qr_token: TOKEN, phone_name: 'Pixel 8' })
     a.ctl.dispatch({ type: 'confirm', matches: true })
+    // (Sealing the new state takes a moment.)
+    await vi.advanceTimersByTimeAsync(0)
     a.ctl.stop()
 
     // "Reload": a new page with the same tab storage.
@@ -252,7 +275,7 @@ describe('controller', () => {
 
   it('a session the service no longer knows (401) ends as "gone" without retrying', async () => {
     const storage = new MemoryStorage()
-    new SessionStore(storage).save('qr.' + TOKEN, { pairingId: PAIRING_ID, tvName: 'TV', userCode: 'WDJB-MJHT', confirmed: false, mismatch: false }, 'old-token-0123456789abcdef')
+    await new SessionStore(storage, SEALER).save(linkKey(QR), { pairingId: PAIRING_ID, tvName: 'TV', userCode: 'WDJB-MJHT', confirmed: false, mismatch: false }, 'old-token-0123456789abcdef')
     const { ctl, calls } = setup(QR, () => json(401, { error: 'unauthorized', message: 'x' }), storage)
     ctl.start()
     await vi.advanceTimersByTimeAsync(30_000)
@@ -270,5 +293,63 @@ describe('controller', () => {
     expect(calls[0]).toMatchObject({ method: 'POST', path: '/svc/v1/claims', body: { user_code: 'WDJBMJHT', phone_name: 'Pixel 8' } })
     expect(ctl.state.screen).toEqual({ name: 'confirm' })
     ctl.stop()
+  })
+  it('without a key (no crypto.subtle): the token stays in memory; a reload says the link was used here and does not claim again', async () => {
+    const handler: Handler = (c) => {
+      if (c.path === '/v1/claims') return json(201, claimResponse())
+      if (c.path.endsWith('/events')) return stream(frame(2, 'status', status()), c.signal)
+      return json(404, { error: 'not_found' })
+    }
+    const storage = new MemoryStorage()
+    const a = setup(QR, handler, storage, true, null)
+    a.ctl.start()
+    await vi.advanceTimersByTimeAsync(10)
+    expect(a.ctl.state.screen).toEqual({ name: 'confirm' })
+    // The page goes on with the token it holds in memory.
+    expect(a.calls.find((c) => c.path.endsWith('/events'))?.headers.authorization).toBe(`Bearer ${claimResponse().phone_token}`)
+    // Kept: only that this tab used the link.
+    expect([...storage.map]).toEqual([[`miitee.phone.session.${linkKey(QR)}`, '{"v":2}']])
+    a.ctl.stop()
+
+    const b = setup(QR, handler, storage, true, null)
+    b.ctl.start()
+    await vi.advanceTimersByTimeAsync(10)
+    expect(b.ctl.state.screen).toEqual({ name: 'ended', reason: 'used_here' })
+    expect(b.calls).toHaveLength(0)
+  })
+
+  it('without a key, a typed-code tab reloaded says so and offers a new code', async () => {
+    const route: Route = { kind: 'link', code: 'WDJB-MJHT', prefix: '' }
+    const handler: Handler = (c) => (c.path === '/v1/claims' ? json(201, claimResponse()) : new Promise<Response>(() => {}))
+    const storage = new MemoryStorage()
+    const a = setup(route, handler, storage, true, null)
+    a.ctl.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(a.ctl.state.screen).toEqual({ name: 'confirm' })
+    a.ctl.stop()
+    const b = setup(route, handler, storage, true, null)
+    b.ctl.start()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(b.ctl.state.screen).toEqual({ name: 'ended', reason: 'used_here' })
+    expect(b.calls).toHaveLength(0)
+    b.ctl.newCode()
+    expect(b.ctl.state.screen).toMatchObject({ name: 'code', input: '' })
+    expect(storage.map.size).toBe(0)
+  })
+
+  it('a reload while the claim answer is still being sealed does not claim again', async () => {
+    const handler: Handler = (c) => (c.path === '/v1/claims' ? json(201, claimResponse()) : new Promise<Response>(() => {}))
+    const never: Sealer = { seal: () => new Promise<string>(() => {}), open: async () => null }
+    const storage = new MemoryStorage()
+    const a = setup(QR, handler, storage, true, never)
+    a.ctl.start()
+    await vi.advanceTimersByTimeAsync(10)
+    expect(a.ctl.state.screen).toEqual({ name: 'confirm' })
+    a.ctl.stop()
+    const b = setup(QR, handler, storage, true, never)
+    b.ctl.start()
+    await vi.advanceTimersByTimeAsync(10)
+    expect(b.ctl.state.screen).toEqual({ name: 'ended', reason: 'used_here' })
+    expect(b.calls).toHaveLength(0)
   })
 })

@@ -272,6 +272,73 @@ export async function cspViolations(page: Page): Promise<string[]> {
 /** Takes fetch's streaming body away, as on engines without it: the page must long-poll. */
 export const NO_STREAMING_SCRIPT = "Object.defineProperty(Response.prototype, 'body', { configurable: true, get: function () { return null } })"
 
+/**
+ * Takes crypto.subtle away, as on a page opened over http:// from a LAN address (not a secure
+ * context): the page cannot seal the phone token and keeps it in memory only.
+ */
+export const NO_SUBTLE_SCRIPT = "Object.defineProperty(Crypto.prototype, 'subtle', { configurable: true, get: function () { return undefined } })"
+
+/** Takes IndexedDB away: no place for the tab's key, the phone token stays in memory only. */
+export const NO_INDEXEDDB_SCRIPT = "Object.defineProperty(window, 'indexedDB', { configurable: true, get: function () { return undefined } })"
+
+/** Everything the page keeps in sessionStorage and localStorage, names and values, as one text. */
+export async function webStorageText(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const lines: string[] = []
+    for (const [area, s] of [
+      ['session', sessionStorage],
+      ['local', localStorage],
+    ] as const) {
+      for (let i = 0; i < s.length; i++) {
+        const k = s.key(i) ?? ''
+        lines.push(`${area}:${k}=${s.getItem(k)}`)
+      }
+    }
+    return lines.join('\n')
+  })
+}
+
+export interface TabKeyView {
+  id: string
+  type: string
+  extractable: boolean
+  algorithm: string
+  usages: string[]
+}
+
+/** The tab keys the page keeps in IndexedDB (miitee-phone / tab-keys), as the page sees them. */
+export async function tabKeys(page: Page): Promise<TabKeyView[]> {
+  return page.evaluate(async () => {
+    // Opening a database that is not there would create it (empty): look first.
+    if (!(await indexedDB.databases()).some((d) => d.name === 'miitee-phone')) return []
+    return new Promise<TabKeyView[]>((resolve, reject) => {
+      const req = indexedDB.open('miitee-phone')
+      req.onerror = () => reject(req.error)
+      req.onsuccess = () => {
+        const db = req.result
+        if (!db.objectStoreNames.contains('tab-keys')) {
+          db.close()
+          return resolve([])
+        }
+        const all = db.transaction('tab-keys').objectStore('tab-keys').getAll()
+        all.onerror = () => reject(all.error)
+        all.onsuccess = () => {
+          db.close()
+          resolve(
+            (all.result as { id: string; key: CryptoKey }[]).map((r) => ({
+              id: r.id,
+              type: Object.prototype.toString.call(r.key),
+              extractable: r.key.extractable,
+              algorithm: `${r.key.algorithm.name}-${(r.key.algorithm as AesKeyAlgorithm).length}`,
+              usages: [...r.key.usages].sort(),
+            })),
+          )
+        }
+      }
+    })
+  })
+}
+
 export async function phoneShot(page: Page, state: string): Promise<string> {
   const path = screenshotPath(`phone-${state}.png`)
   // Fonts settled and no caret blinking into the image.
