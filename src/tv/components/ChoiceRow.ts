@@ -12,7 +12,7 @@ export default class ChoiceRow extends Lightning.Component {
       h: 150,
       Bg: { rect: true, w: 1500, h: 140, color: COLORS.card },
       Title: { x: 28, y: 18, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: 0xffffffff } },
-      Quote: { x: 28, y: 74, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted, wordWrapWidth: 1000, maxLines: 2 } },
+      Quote: { x: 28, y: 74, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted, wordWrapWidth: 1000, wordBreak: true, maxLines: 2 } },
       Allow: { x: 1080, y: 36, w: 180, h: 70, Label: { mountX: 0.5, x: 90, y: 14, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32 } } },
       Deny: { x: 1290, y: 36, w: 180, h: 70, Label: { mountX: 0.5, x: 90, y: 14, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32 } } },
     }

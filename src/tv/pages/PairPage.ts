@@ -4,7 +4,7 @@ import ContextPage from './ContextPage'
 import QrCode from '../components/QrCode'
 import ConsentOverlay from '../widgets/ConsentOverlay'
 import { appContext } from '../services/AppContext'
-import { PairingSession, type PairView } from '../services/PairingSession'
+import { PairingSession, ROTATE_BEFORE, type PairView } from '../services/PairingSession'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
 import { pageTemplate } from '../lib/pageTemplate'
 import { hook } from '../lib/testHook'
@@ -25,10 +25,11 @@ export default class PairPage extends ContextPage {
           x: SAFE.x + QR_MAX + 90,
           y: SAFE.y + 120,
           Scan: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
-          OrType: { y: 80, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted, wordWrapWidth: 1000 } },
+          OrType: { y: 80, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted, wordWrapWidth: 1000, wordBreak: true } },
           Code: { y: 170, text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff } },
           Countdown: { y: 320, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
-          Status: { y: 400, text: { text: '', fontFace: FONT_FAMILY, fontSize: 38, textColor: 0xffffc857, wordWrapWidth: 1000 } },
+          Status: { y: 400, text: { text: '', fontFace: FONT_FAMILY, fontSize: 38, textColor: 0xffffc857, wordWrapWidth: 1000, wordBreak: true } },
+        Again: { y: 540, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
         },
         Overlay: { type: ConsentOverlay, visible: false },
       },
@@ -87,9 +88,10 @@ export default class PairPage extends ContextPage {
     const p = v.pairing
     const qr = this.tag('Qr') as QrCode
     if (p && qr.data !== p.qr_url) qr.data = p.qr_url
-    qr.visible = !!p && (v.phase === 'waiting' || v.phase === 'claimed' || v.phase === 'error')
-    this.tag('Info.OrType').text.text = p ? ctx.t('pairOrType', { url: p.verification_uri }) : ''
-    this.tag('Info.Code').text.text = p?.user_code ?? ''
+    const codeLive = !!p && (v.phase === 'waiting' || v.phase === 'claimed' || v.phase === 'error')
+    qr.visible = codeLive
+    this.tag('Info.OrType').text.text = codeLive ? ctx.t('pairOrType', { url: p.verification_uri }) : ''
+    this.tag('Info.Code').text.text = codeLive ? p.user_code : ''
     const status: Record<string, string> = {
       loading: ctx.t('pairLoading'),
       waiting: ctx.t('pairWaiting'),
@@ -97,10 +99,13 @@ export default class PairPage extends ContextPage {
       consent: ctx.t('pairClaimed', { phone: v.phoneName ?? '' }),
       sending: v.retrying ? ctx.t('pairSendingRetry') : ctx.t('pairSending'),
       recorded: ctx.t('pairRecorded'),
+      'denied-window': ctx.t('pairWindowDenied'),
       'not-recorded': ctx.t('pairNotRecorded', { code: v.error ?? '' }),
       error: ctx.t('pairError', { message: v.error ?? '' }),
     }
     this.tag('Info.Status').text.text = status[v.phase] ?? ''
+    const finished = v.phase === 'recorded' || v.phase === 'not-recorded' || v.phase === 'denied-window'
+    this.tag('Info.Again').text.text = finished ? ctx.t('pairAgain') : ''
     this._renderCountdown(v)
     if (v.phase === 'consent' && !this.overlay.visible) {
       this.overlay.open(v.phoneName ?? '', v.scopes ?? [], v.decideByMs ?? Date.now())
@@ -117,7 +122,8 @@ export default class PairPage extends ContextPage {
 
   private _renderCountdown(v: PairView) {
     const showing = v.pairing && (v.phase === 'waiting' || v.phase === 'claimed')
-    const left = Math.max(0, Math.ceil((v.expiresAtMs - Date.now()) / 1000))
+    // Counts to the moment the code is replaced, not to its expiry.
+    const left = Math.max(0, Math.ceil((v.expiresAtMs - ROTATE_BEFORE - Date.now()) / 1000))
     this.tag('Info.Countdown').text.text = showing
       ? appContext().t('pairExpiresIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
       : ''
@@ -138,6 +144,11 @@ export default class PairPage extends ContextPage {
 
   override _handleBack() {
     Router.back()
+  }
+
+  override _handleEnter() {
+    const phase = this._session?.view.phase
+    if (phase === 'recorded' || phase === 'not-recorded' || phase === 'denied-window') this._session?.restart()
   }
 
   static override _states() {

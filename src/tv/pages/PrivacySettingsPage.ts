@@ -63,7 +63,8 @@ export default class PrivacySettingsPage extends ContextPage {
     const ctx = appContext()
     this.tag('Title').text.text = ctx.t('privacyTitle')
     this.tag('Hint').text.text = ctx.t('privacyHint')
-    this._records = ctx.consent()?.history.all() ?? []
+    // Records that granted nothing (kept by an earlier version) are not consents to withdraw.
+    this._records = (ctx.consent()?.history.all() ?? []).filter((r) => Object.values(r.decisions).includes('granted'))
     this.tag('Empty').text.text = this._records.length ? '' : ctx.t('privacyEmpty')
     this.list.entries = this._records.map((r) => {
       const active = ConsentHistoryStore.activeScopes(r)

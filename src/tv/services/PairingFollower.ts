@@ -1,6 +1,9 @@
 import { PATHS } from '../../core/protocol/constants'
 import type { PairingStatus } from '../../core/protocol'
-import type { PairingApi } from './PairingApi'
+import { PairingApiError, type PairingApi } from './PairingApi'
+
+/** Answers after which following the pairing is pointless. */
+const GONE = [401, 403, 404, 410]
 
 export type StatusListener = (status: PairingStatus) => void
 
@@ -57,6 +60,11 @@ export class PairingFollower {
     const headers: Record<string, string> = { authorization: `Bearer ${this.tvToken}`, accept: 'text/event-stream' }
     if (this.lastEventId) headers['last-event-id'] = String(this.lastEventId)
     const res = await fetch(`${this.api.baseUrl}${PATHS.events(this.pairingId)}`, { headers, signal: this.abort.signal })
+    if (GONE.includes(res.status)) {
+      // The pairing is over or no longer ours: nothing more will come.
+      this.stopped = true
+      return
+    }
     if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`)
     const reader = res.body.getReader()
     const decoder = new TextDecoder()
@@ -91,7 +99,16 @@ export class PairingFollower {
 
   private async longPoll(): Promise<void> {
     this.mode = 'long-poll'
-    const status = await this.api.waitStatus(this.pairingId, this.tvToken, this.lastEventId)
+    let status: PairingStatus
+    try {
+      status = await this.api.waitStatus(this.pairingId, this.tvToken, this.lastEventId)
+    } catch (err) {
+      if (err instanceof PairingApiError && GONE.includes(err.status)) {
+        this.stopped = true
+        return
+      }
+      throw err
+    }
     if (this.stopped) return
     if (status.event_id > this.lastEventId || this.lastEventId === 0) {
       this.lastEventId = status.event_id

@@ -23,10 +23,12 @@ export interface PairView {
   error?: string
 }
 
-const ROTATE_BEFORE_MS = 30_000
 /** How long the viewer has to answer before the request counts as denied. */
 export const DECISION_WINDOW_MS = 120_000
 const APP_VERSION = '0.1.0'
+const TIMEOUT_SCREEN = 'tv-consent-overlay-timeout'
+/** The code is replaced this long before it expires. */
+export const ROTATE_BEFORE = 30_000
 
 /**
  * The TV side of pairing: shows a code, rotates it before it expires, follows the pairing live,
@@ -69,6 +71,7 @@ export class PairingSession {
     this.active = false
     this.follower?.stop()
     this.follower = null
+    this.retirePrevious()
     if (this.rotateTimer) clearTimeout(this.rotateTimer)
     if (this.windowTimer) clearTimeout(this.windowTimer)
     this.unsubscribeOutbox?.()
@@ -83,7 +86,16 @@ export class PairingSession {
       if (!this.active) return
       const offset = Date.parse(p.server_time) - this.now()
       const expiresAtMs = Date.parse(p.server_time) + p.expires_in * 1000 - offset
-      this.follower?.stop()
+      this.retirePrevious()
+      if (rotating && this.view.pairing && this.follower) {
+        // A phone may have scanned the old code just before it changed: keep listening to it
+        // until it expires, and switch back to it if it is claimed.
+        const old = { pairing: this.view.pairing, follower: this.follower, expiresAtMs: this.view.expiresAtMs }
+        this.previous = old
+        this.previousTimer = setTimeout(() => this.retirePrevious(), Math.max(0, old.expiresAtMs - this.now()))
+      } else {
+        this.follower?.stop()
+      }
       this.tokens.set(p.pairing_id, p.tv_token)
       this.set({ phase: 'waiting', pairing: p, expiresAtMs, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined })
       this.follower = new PairingFollower(this.api, p.pairing_id, p.tv_token, (s) => this.onStatus(s))
@@ -103,14 +115,34 @@ export class PairingSession {
 
   private scheduleRotation(expiresAtMs: number) {
     if (this.rotateTimer) clearTimeout(this.rotateTimer)
-    const inMs = Math.max(1000, expiresAtMs - ROTATE_BEFORE_MS - this.now())
+    const inMs = Math.max(1000, expiresAtMs - ROTATE_BEFORE - this.now())
     this.rotateTimer = setTimeout(() => {
       if (this.view.phase === 'waiting') void this.newCode(true)
     }, inMs)
   }
 
+  private previous: { pairing: CreatePairingResponse; follower: PairingFollower; expiresAtMs: number } | null = null
+  private previousTimer: ReturnType<typeof setTimeout> | null = null
+
+  private retirePrevious() {
+    if (this.previousTimer) clearTimeout(this.previousTimer)
+    this.previousTimer = null
+    this.previous?.follower.stop()
+    this.previous = null
+  }
+
   private onStatus(s: PairingStatus) {
-    if (!this.active || s.pairing_id !== this.view.pairing?.pairing_id) return
+    if (!this.active) return
+    const prev = this.previous
+    if (prev && s.pairing_id === prev.pairing.pairing_id && s.state === 'claimed') {
+      // The old code was claimed: show that pairing again and drop the newer, unused one.
+      this.follower?.stop()
+      this.follower = prev.follower
+      this.previous = null
+      if (this.previousTimer) clearTimeout(this.previousTimer)
+      this.set({ pairing: prev.pairing, expiresAtMs: prev.expiresAtMs })
+    }
+    if (s.pairing_id !== this.view.pairing?.pairing_id) return
     switch (s.state) {
       case 'claimed':
         if (this.rotateTimer) clearTimeout(this.rotateTimer)
@@ -148,7 +180,7 @@ export class PairingSession {
     const body: DecisionRequest = {
       decisions,
       notice: { policy_id: doc.id, policy_version: doc.version, locale: doc.locale, policy_sha256: doc.sha256 },
-      screen_id: reason === 'viewer' ? 'tv-consent-overlay' : 'tv-consent-overlay-timeout',
+      screen_id: reason === 'viewer' ? 'tv-consent-overlay' : TIMEOUT_SCREEN,
       app_version: APP_VERSION,
       firmware_version: this.bridge.identity().firmwareVersion,
       device_time: new Date(this.now()).toISOString(),
@@ -162,9 +194,27 @@ export class PairingSession {
 
   private onOutbox(e: OutboxEvent) {
     if (e.entry.id !== this.pendingKey) return
-    if (e.type === 'retrying') this.set({ retrying: true })
-    else if (e.type === 'delivered') this.set({ phase: 'recorded', retrying: false })
-    else if (e.type === 'final') this.set({ phase: 'not-recorded', retrying: false, error: e.code })
+    if (e.type === 'retrying') {
+      this.set({ retrying: true })
+      return
+    }
+    if (e.type !== 'delivered' && e.type !== 'final') return
+    // The pairing is over either way: stop following it.
+    this.follower?.stop()
+    this.follower = null
+    if (e.type === 'delivered') {
+      const timedOut = (e.entry.body as DecisionRequest).screen_id === TIMEOUT_SCREEN
+      this.set({ phase: timedOut ? 'denied-window' : 'recorded', retrying: false })
+    } else {
+      this.set({ phase: 'not-recorded', retrying: false, error: e.code })
+    }
+  }
+
+  /** After an outcome: offer a fresh code for another phone. */
+  restart(): void {
+    if (!this.active) return
+    this.set({ phase: 'loading', pairing: null, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined })
+    void this.newCode(false)
   }
 
   private set(change: Partial<PairView>) {
@@ -181,8 +231,10 @@ export function onConsentDelivered(e: OutboxEvent, history: ConsentHistoryStore,
     const granted = (Object.keys(res.decisions) as Scope[]).filter((s) => res.decisions[s] === 'granted')
     const phoneName = e.entry.meta?.phoneName ?? ''
     const policyVersion = e.entry.meta?.policyVersion ?? ''
+    // Only a consent can be withdrawn: an answer that granted nothing is not listed.
+    if (!granted.length) return
     history.add({ pairingId: res.pairing_id, receiptId: res.receipt_id, phoneName, decisions: res.decisions, policyVersion, decidedAt: res.recorded_at, withdrawn: [] })
-    if (granted.length) void bridge.provisioningAuthorized(granted, { pairingId: res.pairing_id, receiptId: res.receipt_id, phoneName, decisions: res.decisions })
+    void bridge.provisioningAuthorized(granted, { pairingId: res.pairing_id, receiptId: res.receipt_id, phoneName, decisions: res.decisions })
   } else {
     const body = e.entry.body as WithdrawalRequest
     const scopes = body.scopes ?? []

@@ -96,7 +96,22 @@ describe('PairingSession', () => {
     expect(created).toHaveLength(2)
     expect(session.view.phase).toBe('waiting')
     expect(session.view.pairing?.user_code).toBe('BCDF-GHJ2')
+    // The old code stays valid for 30 s: it is still followed, in case a phone scanned it just now.
+    expect(followers[0].stopped).toBe(false)
+    await vi.advanceTimersByTimeAsync(30_000)
     expect(followers[0].stopped).toBe(true)
+    session.stop()
+  })
+
+  it('switches back to the old code when a phone claims it right after the rotation', async () => {
+    const { session, created } = setup()
+    await session.start()
+    await vi.advanceTimersByTimeAsync(270_000)
+    expect(session.view.pairing?.user_code).toBe('BCDF-GHJ2')
+    followers[0].push(status(created[0].pairing_id, 'claimed', { phone: { name: 'Late phone' } }))
+    expect(session.view).toMatchObject({ phase: 'claimed', phoneName: 'Late phone' })
+    expect(session.view.pairing?.pairing_id).toBe(created[0].pairing_id)
+    expect(followers[1].stopped).toBe(true)
     session.stop()
   })
 
