@@ -1,6 +1,11 @@
 // `npm run bench:service`: the pairing service beside a fastify hello-world baseline, both in
 // child processes on loopback ports, loaded by a bounded in-process client. Prints req/s,
-// p50/p99 latency and memory per idle SSE connection, each beside the baseline.
+// p50/p99 latency and memory per idle SSE connection, each beside the baseline, for each
+// storage backend, then the backends side by side.
+//   --backends LIST  comma-separated: memory (memory + SQLite), redis (Redis + PostgreSQL);
+//                    default both. redis uses REDIS_URL and DATABASE_URL when both are set,
+//                    otherwise starts its own redis-server and PostgreSQL on free loopback ports
+//                    (both backends with the defaults: about 6 minutes on 2 cores)
 //   --sse N          idle event streams to hold (default 10000)
 //   --duration S     seconds per measured round (default 3)
 //   --rounds R       measured rounds per metric; medians are reported (default 5)
@@ -13,8 +18,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { signingInput } from '../src/core/protocol'
 import { median, runLoad, type LoadResult, type Req } from './lib/load'
-import { cpuMs, startProc, type Proc } from './lib/procs'
+import { cpuMs, startProc, treeCpuMs, type Proc } from './lib/procs'
 import { openIdleStreams } from './lib/sse'
+import { startPostgres, startRedis, stopAll } from '../test/server/helpers-backends'
 
 const ROOT = resolve(__dirname, '..')
 
@@ -39,6 +45,17 @@ const ROUNDS = Math.max(1, Math.floor(arg('rounds', 5)))
 const CONCURRENCY = Math.max(1, Math.floor(arg('concurrency', 64)))
 const LOG_LEVEL = argStr('log-level', 'warn')
 const STATUS_PAIRINGS = Math.max(30_000, SSE)
+const BACKEND_NAMES: Record<string, string> = { memory: 'memory + SQLite', redis: 'Redis + PostgreSQL' }
+const BACKENDS = argStr('backends', 'memory,redis')
+  .split(',')
+  .map((b) => b.trim().toLowerCase())
+  .filter(Boolean)
+  .map((b) => (b === 'pg' || b === 'postgres' || b === 'redis+pg' || b === 'shared' ? 'redis' : b === 'sqlite' ? 'memory' : b))
+for (const b of BACKENDS)
+  if (!BACKEND_NAMES[b]) {
+    process.stderr.write(`--backends: unknown backend ${JSON.stringify(b)} (memory, redis)\n`)
+    process.exit(2)
+  }
 
 // Enough file descriptors for N streams on each side: re-run under a raised `ulimit -n`.
 function softFdLimit(): number {
@@ -137,6 +154,8 @@ const DECISION = JSON.stringify({
 interface Measured extends LoadResult {
   /** Server CPU time per request, µs. */
   cpuUs: number
+  /** CPU time of Redis + PostgreSQL per request, µs (0 for the embedded backends). */
+  storeCpuUs: number
 }
 
 interface Summary {
@@ -144,15 +163,22 @@ interface Summary {
   p50: number
   p99: number
   cpuUs: number
+  storeCpuUs: number
   /** Median of the per-round ratios to the baseline round run just before. */
   ratio: number
   other: Record<number, number>
 }
 
+/** Processes of the storage servers, whose CPU counts as the backend's (set per backend). */
+let storePids: number[] = []
+const storeCpuMs = () => storePids.reduce((t, pid) => t + treeCpuMs(pid), 0)
+
 async function measured(proc: Proc, run: () => Promise<LoadResult>): Promise<Measured> {
   const c0 = cpuMs(proc.child.pid as number)
+  const s0 = storeCpuMs()
   const r = await run()
-  return { ...r, cpuUs: ((cpuMs(proc.child.pid as number) - c0) * 1000) / Math.max(1, r.requests) }
+  const n = Math.max(1, r.requests)
+  return { ...r, cpuUs: ((cpuMs(proc.child.pid as number) - c0) * 1000) / n, storeCpuUs: ((storeCpuMs() - s0) * 1000) / n }
 }
 
 function summarize(rounds: Measured[], okStatus: number, baseline?: Measured[]): Summary {
@@ -164,6 +190,7 @@ function summarize(rounds: Measured[], okStatus: number, baseline?: Measured[]):
     p50: median(rounds.map((r) => r.p50)),
     p99: median(rounds.map((r) => r.p99)),
     cpuUs: median(rounds.map((r) => r.cpuUs)),
+    storeCpuUs: median(rounds.map((r) => r.storeCpuUs)),
     ratio: baseline ? median(rounds.map((r, i) => rps(r, okStatus) / rps(baseline[i], 200))) : 1,
     other,
   }
@@ -188,11 +215,21 @@ function log(msg: string): void {
   process.stderr.write(`${msg}\n`)
 }
 
-async function main(): Promise<void> {
+interface BackendResult {
+  name: string
+  base: Summary
+  create: Summary
+  status: Summary
+  decisions: Summary
+  svcMem: { perConnKb: number; beforeKb: number; afterKb: number }
+  baseMem: { perConnKb: number; beforeKb: number; afterKb: number }
+}
+
+/** Runs every measurement against one service process using `storeEnv` for its storage. */
+async function benchBackend(name: string, hello: Proc, storeEnv: Record<string, string>): Promise<BackendResult> {
   const dataDir = mkdtempSync(join(tmpdir(), 'miitee-bench-'))
   const creds = Object.fromEntries(DEVICES)
-  log(`bench: ${ROUNDS} round(s) × ${DURATION_MS / 1000} s, concurrency ${CONCURRENCY}, ${SSE} idle streams, service LOG_LEVEL=${LOG_LEVEL}`)
-  const hello = await startProc('bench/lib/hello.ts', {}, ROOT)
+  log(`${name}: ${ROUNDS} round(s) × ${DURATION_MS / 1000} s, concurrency ${CONCURRENCY}, ${SSE} idle streams, service LOG_LEVEL=${LOG_LEVEL}`)
   const svc = await startProc(
     'src/server/main.ts',
     {
@@ -207,12 +244,10 @@ async function main(): Promise<void> {
       LIMIT_CLAIMS_PER_IP: '1000000',
       LIMIT_CLAIMS_GLOBAL: '100000000',
       STATIC_DIR: join(dataDir, 'no-build'),
+      ...storeEnv,
     },
     ROOT,
-  ).catch(async (e) => {
-    await hello.stop()
-    throw e
-  })
+  )
   try {
     // Each measured round of the service runs right after a baseline round, so both see the
     // same machine (other work on a shared machine moves absolute numbers a lot).
@@ -236,7 +271,7 @@ async function main(): Promise<void> {
     await runLoad({ port: svc.port, concurrency: CONCURRENCY, durationMs: 1000, make: signedCreate })
     const c = await paired(() => measured(svc, () => runLoad({ port: svc.port, concurrency: CONCURRENCY, durationMs: DURATION_MS, make: signedCreate })))
     const create = summarize(c.svc, 201, c.base)
-    log(`pairing creation: ${create.rps.toFixed(0)} req/s (${create.ratio.toFixed(2)}× baseline)`)
+    log(`${name}: pairing creation: ${create.rps.toFixed(0)} req/s (${create.ratio.toFixed(2)}× baseline)`)
 
     // status reads (plain polls, TV token, pacing in force: each pairing is read ≤ once a second)
     const pool = await createPairings(svc.port, STATUS_PAIRINGS)
@@ -253,7 +288,7 @@ async function main(): Promise<void> {
       return r
     })
     const status = summarize(st.svc, 200, st.base)
-    log(`status reads: ${status.rps.toFixed(0)} req/s (${status.ratio.toFixed(2)}× baseline)`)
+    log(`${name}: status reads: ${status.rps.toFixed(0)} req/s (${status.ratio.toFixed(2)}× baseline)`)
 
     // durable decisions, each on its own pending pairing, each in the ledger before its 201
     const perRound = Math.ceil((DURATION_MS / 1000) * 4000)
@@ -280,43 +315,110 @@ async function main(): Promise<void> {
       },
     )
     const decisions = summarize(dec.svc, 201, dec.base)
-    log(`durable decisions: ${decisions.rps.toFixed(0)} /s`)
+    log(`${name}: durable decisions: ${decisions.rps.toFixed(0)} /s`)
     const base = summarize(baseRounds, 200)
 
     // idle event streams: resident memory per connection
     const streamTargets = pool.slice(0, SSE).map((p) => ({ path: `/v1/pairings/${p.id}/events`, token: p.tv }))
     const svcMem = await sseMemory(svc, streamTargets, 'event: status')
-    log(`service streams: ${svcMem.perConnKb.toFixed(2)} KB each`)
+    log(`${name}: service streams: ${svcMem.perConnKb.toFixed(2)} KB each`)
     const baseMem = await sseMemory(hello, Array.from({ length: SSE }, () => ({ path: '/sse' })), 'event: status')
-    log(`baseline streams: ${baseMem.perConnKb.toFixed(2)} KB each`)
-
-    const line = (name: string, s: Summary, target: string) =>
-      `${name.padEnd(30)}${s.rps.toFixed(0).padStart(9)}${s.p50.toFixed(2).padStart(9)}${s.p99.toFixed(2).padStart(9)}${s.cpuUs.toFixed(1).padStart(9)}  ${`${s.ratio.toFixed(2)}×`.padEnd(8)}${target}`
-    const rows = [
-      '',
-      `Miitee pairing service benchmark — medians of ${ROUNDS} round(s) × ${DURATION_MS / 1000} s, concurrency ${CONCURRENCY}, loopback, service LOG_LEVEL=${LOG_LEVEL}`,
-      `(each service round follows its own baseline round; "vs base" is the median of those per-round ratios; CPU = server CPU per request)`,
-      `${'metric'.padEnd(30)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs'.padStart(9)}  ${'vs base'.padEnd(8)}target`,
-      line('fastify hello-world (baseline)', base, ''),
-      line('pairing creation (signed)', create, ''),
-      line('status reads (plain poll)', status, `≥ 0.60× ${status.ratio >= 0.6 ? 'met' : 'MISSED'}`),
-      line('durable decisions', decisions, `≥ 1000/s ${decisions.rps >= 1000 ? 'met' : 'MISSED'}`),
-      '',
-      `${'idle SSE connections'.padEnd(30)}${'N'.padStart(9)}${'KB/conn'.padStart(9)}${'RSS MB'.padStart(9)}${''.padStart(9)}  ${'vs base'.padEnd(8)}target`,
-      `${'baseline (bare fastify SSE)'.padEnd(30)}${String(SSE).padStart(9)}${baseMem.perConnKb.toFixed(2).padStart(9)}${(baseMem.afterKb / 1024).toFixed(0).padStart(9)}${''.padStart(9)}  ${'1.00×'.padEnd(8)}`,
-      `${'service event streams'.padEnd(30)}${String(SSE).padStart(9)}${svcMem.perConnKb.toFixed(2).padStart(9)}${(svcMem.afterKb / 1024).toFixed(0).padStart(9)}${''.padStart(9)}  ${`${(svcMem.perConnKb / baseMem.perConnKb).toFixed(2)}×`.padEnd(8)}≤ 15 KB ${svcMem.perConnKb <= 15 ? 'met' : 'MISSED'}`,
-      '',
-      `non-success answers: creation ${JSON.stringify(create.other)}, status ${JSON.stringify(status.other)}, decisions ${JSON.stringify(decisions.other)}`,
-    ]
-    process.stdout.write(`${rows.join('\n')}\n`)
+    log(`${name}: baseline streams: ${baseMem.perConnKb.toFixed(2)} KB each`)
+    return { name, base, create, status, decisions, svcMem, baseMem }
   } catch (e) {
     if (svc.child.exitCode !== null || svc.child.signalCode !== null)
       log(`the service exited (${svc.child.exitCode ?? svc.child.signalCode}); its last output:\n${svc.tail()}`)
     throw e
   } finally {
     await svc.stop()
-    await hello.stop()
     rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+function report(r: BackendResult): string[] {
+  const store = r.create.storeCpuUs > 0
+  const line = (name: string, s: Summary, target: string) =>
+    `${name.padEnd(30)}${s.rps.toFixed(0).padStart(9)}${s.p50.toFixed(2).padStart(9)}${s.p99.toFixed(2).padStart(9)}${s.cpuUs.toFixed(1).padStart(9)}${store ? s.storeCpuUs.toFixed(1).padStart(9) : ''}  ${`${s.ratio.toFixed(2)}×`.padEnd(8)}${target}`
+  return [
+    '',
+    `Miitee pairing service benchmark, storage: ${r.name} — medians of ${ROUNDS} round(s) × ${DURATION_MS / 1000} s, concurrency ${CONCURRENCY}, loopback, service LOG_LEVEL=${LOG_LEVEL}`,
+    `(each service round follows its own baseline round; "vs base" is the median of those per-round ratios; CPU = server CPU per request${store ? '; store CPU = Redis + PostgreSQL CPU per request' : ''})`,
+    `${'metric'.padEnd(30)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU µs'.padStart(9)}${store ? 'store µs'.padStart(9) : ''}  ${'vs base'.padEnd(8)}target`,
+    line('fastify hello-world (baseline)', r.base, ''),
+    line('pairing creation (signed)', r.create, ''),
+    line('status reads (plain poll)', r.status, `≥ 0.60× ${r.status.ratio >= 0.6 ? 'met' : 'MISSED'}`),
+    line('durable decisions', r.decisions, `≥ 1000/s ${r.decisions.rps >= 1000 ? 'met' : 'MISSED'}`),
+    '',
+    `${'idle SSE connections'.padEnd(30)}${'N'.padStart(9)}${'KB/conn'.padStart(9)}${'RSS MB'.padStart(9)}${''.padStart(9)}  ${'vs base'.padEnd(8)}target`,
+    `${'baseline (bare fastify SSE)'.padEnd(30)}${String(SSE).padStart(9)}${r.baseMem.perConnKb.toFixed(2).padStart(9)}${(r.baseMem.afterKb / 1024).toFixed(0).padStart(9)}${''.padStart(9)}  ${'1.00×'.padEnd(8)}`,
+    `${'service event streams'.padEnd(30)}${String(SSE).padStart(9)}${r.svcMem.perConnKb.toFixed(2).padStart(9)}${(r.svcMem.afterKb / 1024).toFixed(0).padStart(9)}${''.padStart(9)}  ${`${(r.svcMem.perConnKb / r.baseMem.perConnKb).toFixed(2)}×`.padEnd(8)}≤ 15 KB ${r.svcMem.perConnKb <= 15 ? 'met' : 'MISSED'}`,
+    '',
+    `non-success answers: creation ${JSON.stringify(r.create.other)}, status ${JSON.stringify(r.status.other)}, decisions ${JSON.stringify(r.decisions.other)}`,
+  ]
+}
+
+/** The backends in columns: req/s (× baseline), p99, CPU per request (service + store). */
+function sideBySide(results: BackendResult[]): string[] {
+  const W = 34
+  const cell = (t: string) => t.padStart(W)
+  const rows: [string, (r: BackendResult) => string][] = [
+    ['baseline hello-world req/s', (r) => r.base.rps.toFixed(0)],
+    ['pairing creation req/s', (r) => `${r.create.rps.toFixed(0)} (${r.create.ratio.toFixed(2)}×)`],
+    ['  p50 / p99 ms', (r) => `${r.create.p50.toFixed(2)} / ${r.create.p99.toFixed(2)}`],
+    ['  CPU µs/req service + store', (r) => `${r.create.cpuUs.toFixed(0)} + ${r.create.storeCpuUs.toFixed(0)}`],
+    ['status reads req/s', (r) => `${r.status.rps.toFixed(0)} (${r.status.ratio.toFixed(2)}×)`],
+    ['  p50 / p99 ms', (r) => `${r.status.p50.toFixed(2)} / ${r.status.p99.toFixed(2)}`],
+    ['  CPU µs/req service + store', (r) => `${r.status.cpuUs.toFixed(0)} + ${r.status.storeCpuUs.toFixed(0)}`],
+    ['durable decisions /s', (r) => r.decisions.rps.toFixed(0)],
+    ['  p50 / p99 ms', (r) => `${r.decisions.p50.toFixed(2)} / ${r.decisions.p99.toFixed(2)}`],
+    ['  CPU µs/req service + store', (r) => `${r.decisions.cpuUs.toFixed(0)} + ${r.decisions.storeCpuUs.toFixed(0)}`],
+    [`idle SSE KB/conn (${SSE})`, (r) => `${r.svcMem.perConnKb.toFixed(2)} (base ${r.baseMem.perConnKb.toFixed(2)})`],
+  ]
+  return [
+    '',
+    `Side by side — medians of ${ROUNDS} round(s) × ${DURATION_MS / 1000} s, concurrency ${CONCURRENCY}; (×) = vs the hello-world baseline of the same run`,
+    `${'metric'.padEnd(30)}${results.map((r) => cell(r.name)).join('')}`,
+    ...rows.map(([label, f]) => `${label.padEnd(30)}${results.map((r) => cell(f(r))).join('')}`),
+    ...(results.some((r) => r.name === BACKEND_NAMES.redis)
+      ? ['', 'Redis and PostgreSQL run on this machine too: their CPU competes with the service and the load generator.']
+      : []),
+  ]
+}
+
+async function main(): Promise<void> {
+  const started = Date.now()
+  const hello = await startProc('bench/lib/hello.ts', {}, ROOT)
+  const results: BackendResult[] = []
+  try {
+    for (const b of BACKENDS) {
+      storePids = []
+      let env: Record<string, string> = {}
+      if (b === 'redis') {
+        if (process.env.REDIS_URL && process.env.DATABASE_URL) {
+          env = { REDIS_URL: process.env.REDIS_URL, DATABASE_URL: process.env.DATABASE_URL }
+          log('redis: using REDIS_URL and DATABASE_URL from the environment (their CPU is not measured)')
+        } else {
+          log('redis: starting redis-server and PostgreSQL on free loopback ports')
+          const [redis, pg] = await Promise.all([startRedis(), startPostgres()])
+          env = { REDIS_URL: redis.url, DATABASE_URL: await pg.createDatabase('bench') }
+          storePids = [redis.pid, pg.pid]
+        }
+        // the service keys must agree wherever the state is shared
+        env.SERVER_SECRET = randomBytes(32).toString('hex')
+      }
+      try {
+        const r = await benchBackend(BACKEND_NAMES[b], hello, env)
+        results.push(r)
+        process.stdout.write(`${report(r).join('\n')}\n`)
+      } finally {
+        await stopAll()
+      }
+    }
+    if (results.length > 1) process.stdout.write(`${sideBySide(results).join('\n')}\n`)
+    log(`bench: done in ${((Date.now() - started) / 1000).toFixed(0)} s`)
+  } finally {
+    await hello.stop()
+    await stopAll()
   }
 }
 

@@ -1,7 +1,7 @@
 // Secrets of the service: the server key (kept in DATA_DIR, mode 0600) behind every stored
 // hash, random token generation and constant-time comparison.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { chmodSync, mkdirSync, openSync, readFileSync, statSync, writeSync, closeSync } from 'node:fs'
+import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { BEARER_TOKEN_BYTES, QR_TOKEN_BYTES, qrTokenFromBytes, userCodeFromBytes, type SigningCrypto } from '../core/protocol'
 
@@ -11,15 +11,21 @@ export const SECRET_FILE = 'server-secret'
 export function loadOrCreateServerSecret(dataDir: string): Buffer {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 })
   const file = join(dataDir, SECRET_FILE)
+  // Written to a private temporary file and linked into place: a process starting at the same
+  // moment sees either no key or the whole key, never a half-written one.
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`
+  const fd = openSync(tmp, 'wx', 0o600)
   try {
-    const fd = openSync(file, 'wx', 0o600)
-    try {
-      writeSync(fd, randomBytes(32).toString('hex'))
-    } finally {
-      closeSync(fd)
-    }
+    writeSync(fd, randomBytes(32).toString('hex'))
+  } finally {
+    closeSync(fd)
+  }
+  try {
+    linkSync(tmp, file)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  } finally {
+    unlinkSync(tmp)
   }
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600)
   const hex = readFileSync(file, 'utf8').trim()

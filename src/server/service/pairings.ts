@@ -308,7 +308,9 @@ export class PairingService {
     const storeKey = `idem:${scope}:${this.d.hasher.hash('idem', k)}`
     const fingerprint = sha256Hex(canonicalJson(payload))
     const ttl = this.config.retentionS * 1000
-    const begin = await this.d.live.idempotencyBegin(storeKey, fingerprint, ttl)
+    // In flight, the entry is a short lease: a process that dies mid-request must not block the
+    // client's retries for the whole retention; the stored response then keeps the full retention.
+    const begin = await this.d.live.idempotencyBegin(storeKey, fingerprint, Math.min(ttl, LOCK_MS))
     if (begin.state !== 'new') {
       if (begin.fingerprint !== fingerprint)
         throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with a different request body.', { field: '/' })

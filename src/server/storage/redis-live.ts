@@ -51,11 +51,14 @@ export class RedisLiveStore implements LiveStore {
     this.now = opts.clock ?? Date.now
     this.scripts = new ScriptRunner(client)
     sub.on('message', (channel: string) => this.wake(channel))
-    // After a lost connection ioredis subscribes again; events may have come meanwhile.
-    let firstReady = true
+    // The connection is ready before the store exists, so any 'ready' is a reconnection:
+    // ioredis has just sent the subscriptions again. Once a PING sent after them is answered
+    // they are in place; then every listener re-reads, for events may have come meanwhile.
     sub.on('ready', () => {
-      if (firstReady) firstReady = false
-      else for (const ch of this.listeners.keys()) this.wake(ch)
+      const wakeAll = () => {
+        for (const ch of this.listeners.keys()) this.wake(ch)
+      }
+      sub.ping().then(wakeAll, wakeAll)
     })
   }
 
