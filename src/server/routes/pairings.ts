@@ -55,6 +55,17 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
   const { ctx } = opts
   const { svc } = ctx
 
+  /**
+   * The TV token, or the device credential of the pairing's own TV (its hash is returned and
+   * checked against the pairing): a TV that restarted while relaying a decision or withdrawal
+   * no longer holds the token, which is never kept at rest.
+   */
+  async function tvOrDevice(req: FastifyRequest, pairingId: string): Promise<string | undefined> {
+    if (req.headers.authorization === undefined && (hasDeviceSignature(req) || ctx.config.dev)) return svc.deviceHash(await verifyDevice(req, ctx))
+    await svc.authenticate(req.headers.authorization, pairingId, ['tv'])
+    return undefined
+  }
+
   app.post<{ Body: CreatePairingRequest }>(
     PATHS.pairings,
     {
@@ -179,11 +190,7 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
     },
     async (req, reply) => {
       const id = req.params.pairing_id
-      // The TV token, or the device credential of the pairing's own TV: a TV that restarted while
-      // relaying a decision no longer holds the token (it is never kept at rest).
-      let deviceHash: string | undefined
-      if (req.headers.authorization === undefined && (hasDeviceSignature(req) || ctx.config.dev)) deviceHash = svc.deviceHash(await verifyDevice(req, ctx))
-      else await svc.authenticate(req.headers.authorization, id, ['tv'])
+      const deviceHash = await tvOrDevice(req, id)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
       const r = await svc.idempotent(`decision:${id}`, key, req.body, (k) => svc.decide(id, k, req.body, { deviceHash }))
       return sendIdempotent(reply, r)
@@ -207,9 +214,7 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
     },
     async (req, reply) => {
       const id = req.params.pairing_id
-      let deviceHash: string | undefined
-      if (req.headers.authorization === undefined && (hasDeviceSignature(req) || ctx.config.dev)) deviceHash = svc.deviceHash(await verifyDevice(req, ctx))
-      else await svc.authenticate(req.headers.authorization, id, ['tv'])
+      const deviceHash = await tvOrDevice(req, id)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
       const r = await svc.idempotent(`withdrawal:${id}`, key, req.body, (k) => svc.withdraw(id, k, req.body, { deviceHash }))
       return sendIdempotent(reply, r)
