@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startRedis, type RunningServer } from '../server/helpers-backends'
 import { consoleOf, launchChromium, openApp, press, screenshot, type ChromiumSession } from './harness/chromium'
 import { BUILD_DIR, requireBuild, sleep, type RemoteKey } from './harness/common'
 import {
@@ -647,6 +648,62 @@ describe('TV pairing: the service process killed while the viewer decides, resta
 })
 
 // ================================================================================================
+
+describe('TV pairing with live pairings in Redis: the service killed while the viewer decides, restarted, delivers exactly once', () => {
+  let svc: ServiceProcess
+  let redis: RunningServer
+  let chromium: ChromiumSession
+  let tv: Page
+  let phoneContext: BrowserContext | null = null
+
+  beforeAll(async () => {
+    requireBuild()
+    await requirePhoneBuild()
+    redis = await startRedis()
+    svc = await startServiceProcess({ env: { REDIS_URL: redis.url } })
+    chromium = await launchChromium()
+    tv = chromium.page
+  })
+  afterAll(async () => {
+    await phoneContext?.close().catch(() => {})
+    await chromium?.close()
+    await svc?.close()
+    await redis?.stop()
+  })
+
+  it('SIGKILL while the viewer decides, the TV retries, restart on the same Redis and DATA_DIR: recorded once, the phone sees it', async () => {
+    await launchAndAccept(tv, `${svc.url}/`)
+    await openPairPage(tv)
+    const qr = await readQrFromScreen(tv, 'redis-kill-waiting')
+    const { context, page: phone } = await newPhoneContext(chromium.browser)
+    phoneContext = context
+    await phone.goto(openableUrl(qr.text))
+    await phoneRequests(phone, ['bluetooth'])
+    const asked = await waitForPair(tv, (s) => s.phase === 'consent', 'consent')
+    const pairingId = asked.pairingId!
+
+    expect((await svc.stop('SIGKILL')).signal).toBe('SIGKILL')
+    await key(tv, 'Left') // 允许 bluetooth
+    await key(tv, 'Down')
+    await key(tv, 'Left')
+    await key(tv, 'Enter')
+    await waitForPair(tv, (s) => s.phase === 'sending' && s.retrying === true, 'sending, retrying', 20_000)
+    expect(await outboxEntries(tv)).toHaveLength(1)
+    expect(await receiptsOf(svc.dataDir, pairingId)).toEqual([])
+
+    await svc.restart()
+    const final = await waitForPair(tv, (s) => s.phase !== 'sending', 'answered', 70_000)
+    expect(final.phase).toBe('recorded')
+    expect(final.decisions).toEqual({ bluetooth: 'granted' })
+    expect(await outboxEntries(tv)).toEqual([])
+    const receipts = await receiptsOf(svc.dataDir, pairingId)
+    expect(receipts).toHaveLength(1)
+    expect(await ledgerVerify(svc.dataDir)).toMatchObject({ code: 0 })
+    await tvShot(tv, 'redis-kill-recorded')
+    await expect.poll(() => title(phone), { timeout: 15_000 }).toBe('电视已允许')
+    await phoneShot(phone, 'tv-pair-redis-kill-recorded')
+  })
+})
 
 describe('TV pairing: the code rotates before it expires (pairing lifetime 40 s)', () => {
   // PAIRING lifetime is not an environment setting of main.ts (docs/service.md: "Other lifetimes
