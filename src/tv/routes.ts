@@ -24,9 +24,18 @@ export default {
     return 'policy'
   },
   afterEachRoute: (request: { hash: string }) => {
-    hook().route = request.hash
-    // Ready once the policy is loaded and the first page is shown.
-    hook().ready = true
+    // Published once the new page has drawn a frame (its state is in the hook by then): the
+    // app is ready once the policy is loaded and the first page is on screen.
+    let done = false
+    const publish = () => {
+      if (done) return
+      done = true
+      hook().route = request.hash
+      hook().ready = true
+    }
+    const stage = (hook().app as { stage?: { once(event: string, fn: () => void): void } } | null)?.stage
+    stage?.once('frameEnd', publish)
+    setTimeout(publish, 100)
     log(`route ${request.hash}`)
   },
   routes: [
