@@ -16,4 +16,21 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: ['../tv/*', '../server/*', '../phone/*', '**/tv/**', '**/server/**', '**/phone/**', 'node:*', 'fs', 'path', '@lightningjs/*'] }],
     },
   },
+  {
+    // The TV's first bundle reaches the pairing feature only through its loader (a second
+    // bundle, src/tv/features/pairingFeature.ts); types may be imported.
+    files: ['src/tv/**/*.ts'],
+    ignores: ['src/tv/pairing/**', 'src/tv/features/pairingFeature.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/pairing', '**/pairing/**'], allowTypeImports: true, message: 'load the pairing feature with loadPairingFeature()' }] }],
+      // The feature bundle receives copies of these modules' exports (tools/tv-feature-build.ts).
+      'no-restricted-syntax': ['error', { selector: "ExportNamedDeclaration > VariableDeclaration[kind='let']", message: 'no mutable exports: the pairing feature sees a copy' }],
+    },
+  },
+  {
+    // Build configuration the Lightning CLI loads with require().
+    files: ['rollup.es6.config.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', __dirname: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 )

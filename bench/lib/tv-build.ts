@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
+import { buildTvFeatures, type FeatureBuildResult } from '../../tools/tv-feature-build'
 
 export const ROOT = resolve(__dirname, '../..')
 export const BENCH_TMP = join(ROOT, '.tmp/bench')
@@ -21,7 +22,7 @@ export const APP_SNAPSHOT = join(BENCH_TMP, 'app-src')
 export const EMPTY_APP_DIR = join(ROOT, 'bench/empty-app')
 
 const LNG = join(ROOT, 'node_modules/.bin/lng')
-const APP_INPUTS = ['src', 'static', 'settings.json', 'metadata.json', 'package.json', 'tsconfig.json']
+const APP_INPUTS = ['src', 'static', 'settings.json', 'metadata.json', 'package.json', 'tsconfig.json', 'rollup.es6.config.js']
 const BUILD_OUTPUTS = ['index.html', 'startApp.js', 'appBundle.js', 'settings.json', 'metadata.json']
 
 export interface BuildStep {
@@ -51,8 +52,8 @@ export function releaseEnv(outDir: string, cwd: string): NodeJS.ProcessEnv {
   }
 }
 
-function lngBuild(name: string, cwd: string, outDir: string): BuildStep {
-  const step = run(name, LNG, ['build'], cwd, releaseEnv(outDir, cwd))
+function lngBuild(name: string, cwd: string, outDir: string, env: NodeJS.ProcessEnv = {}): BuildStep {
+  const step = run(name, LNG, ['build'], cwd, { ...releaseEnv(outDir, cwd), ...env })
   for (const f of BUILD_OUTPUTS) {
     if (!existsSync(join(outDir, f))) throw new Error(`${name}: ${join(outDir, f)} missing after lng build`)
   }
@@ -67,13 +68,19 @@ export function buildAssets(): BuildStep[] {
   ]
 }
 
-/** The TV app, minified, into .tmp/bench/app (from a snapshot of its build inputs). */
-export function buildApp(): BuildStep {
+/**
+ * The TV app, minified, into .tmp/bench/app (from a snapshot of its build inputs), split as
+ * `npm run build` splits it: appBundle.js, and the pairing feature in features/pairing.js.
+ */
+export async function buildApp(): Promise<{ steps: BuildStep[]; features: FeatureBuildResult[] }> {
   rmSync(APP_SNAPSHOT, { recursive: true, force: true })
   mkdirSync(APP_SNAPSHOT, { recursive: true })
   for (const item of APP_INPUTS) cpSync(join(ROOT, item), join(APP_SNAPSHOT, item), { recursive: true })
   symlinkSync(relative(APP_SNAPSHOT, join(ROOT, 'node_modules')), join(APP_SNAPSHOT, 'node_modules'), 'dir')
-  return lngBuild('lng build (app)', APP_SNAPSHOT, APP_OUT)
+  const bundle = lngBuild('lng build (app)', APP_SNAPSHOT, APP_OUT, { LNG_CUSTOM_ROLLUP: 'true' })
+  const t0 = performance.now()
+  const features = await buildTvFeatures(APP_OUT)
+  return { steps: [bundle, { name: 'feature bundles (app)', ms: performance.now() - t0 }], features }
 }
 
 /** The empty baseline app, minified, into .tmp/bench/empty. */

@@ -3,12 +3,18 @@ import ConsentGatePage from './pages/ConsentGatePage'
 import DeclinedPage from './pages/DeclinedPage'
 import PolicyReaderPage from './pages/PolicyReaderPage'
 import SettingsPage from './pages/SettingsPage'
-import PairPage from './pages/PairPage'
-import PrivacySettingsPage from './pages/PrivacySettingsPage'
+import FeaturePage from './pages/FeaturePage'
+import { loadPairingFeature } from './features/pairingFeature'
 import { appContext } from './services/AppContext'
 import { hook, log } from './lib/testHook'
 
 const WIDGETS = ['ExitDialog']
+
+/** The pairing feature, with the consent relay started first when the policy is accepted. */
+async function startPairing() {
+  await appContext().startConsent()
+  return loadPairingFeature()
+}
 
 /** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>, #settings. */
 export default {
@@ -20,7 +26,7 @@ export default {
     const ctx = appContext()
     if (!ctx.acceptance.isAccepted(ctx.doc)) return 'gate'
     // Accepted earlier: resume delivering any consent a previous run left in the outbox.
-    ctx.consent()
+    void ctx.startConsent().catch(() => undefined)
     return 'policy'
   },
   afterEachRoute: (request: { hash: string }) => {
@@ -51,7 +57,18 @@ export default {
       },
     },
     { path: 'settings', component: SettingsPage, widgets: WIDGETS },
-    { path: 'pair', component: PairPage, widgets: WIDGETS },
-    { path: 'privacy', component: PrivacySettingsPage, widgets: WIDGETS },
+    // Pairing screens live in a second bundle, loaded on the first visit (the reader never waits for it).
+    {
+      path: 'pair',
+      component: FeaturePage,
+      widgets: WIDGETS,
+      before: (page: FeaturePage) => page.open(async () => (await startPairing()).PairPage),
+    },
+    {
+      path: 'privacy',
+      component: FeaturePage,
+      widgets: WIDGETS,
+      before: (page: FeaturePage) => page.open(async () => (await startPairing()).PrivacySettingsPage),
+    },
   ],
 } as unknown as Router.Config

@@ -85,6 +85,8 @@ describe('TV journey in Chromium: gate, reader, settings, relaunch, changed poli
   let changedPolicy: { index: string; doc: string; sha256: string } | null = null
 
   let entry: ReturnType<typeof servedPolicyEntry>
+  /** URL path of the pairing feature's bundle */
+  const PAIRING_BUNDLE = '/features/pairing.js'
   /** URL path of the compiled policy document, as the app requests it */
   let docPath: string
   let servedDoc: any
@@ -191,6 +193,8 @@ describe('TV journey in Chromium: gate, reader, settings, relaunch, changed poli
     expect(beforeConsent.filter((e) => e.failure)).toEqual([])
     // The policy itself comes from the app's own static assets.
     expect(beforeConsent.map((e) => new URL(e.url).pathname)).toEqual(expect.arrayContaining(['/static/policy/index.json', docPath]))
+    // The pairing feature (a second bundle) is not even fetched before 同意.
+    expect(beforeConsent.map((e) => new URL(e.url).pathname)).not.toContain(PAIRING_BUNDLE)
   })
 
   it('before 同意 every request is a file of the build, served with 200 (nothing missing, nothing generated elsewhere)', () => {
@@ -232,6 +236,13 @@ describe('TV journey in Chromium: gate, reader, settings, relaunch, changed poli
     const texts = await screenTexts(page())
     for (const t of ['目录', '摘要:', '隐私政策:', '一、我们如何收集和使用您的个人信息', '十、协议的生效', '设置', `1 / ${p.pages.length}`]) expect(texts).toContain(t)
     await snap('reader-contents')
+
+    // Accepted: the pairing feature loads behind the reader (to resume the consent outbox), once.
+    const t1 = Date.now()
+    while (!requests.entries.some((e) => new URL(e.url).pathname === PAIRING_BUNDLE) && Date.now() - t1 < 5000) await page().waitForTimeout(50)
+    const loads = requests.entries.filter((e) => new URL(e.url).pathname === PAIRING_BUNDLE)
+    expect(loads.map((e) => e.failure ?? 'ok')).toEqual(['ok'])
+    expect(server.requests.filter((r) => new URL(r.url, 'http://x').pathname === PAIRING_BUNDLE).map((r) => r.status)).toEqual([200])
   })
 
   it('flips through every page with Right to the end (Right there stays) and back to page 1 with Left / PageUp', async () => {

@@ -91,7 +91,7 @@ export default class ConsentGatePage extends ContextPage {
     const ctx = appContext()
     if (id === 'agree') {
       ctx.acceptance.accept(ctx.doc)
-      ctx.consent()
+      void ctx.startConsent().catch(() => undefined)
       Router.navigate('policy', false)
     } else if (id === 'disagree') {
       Router.navigate('declined', false)

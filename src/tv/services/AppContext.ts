@@ -3,7 +3,9 @@ import type { TextSize } from '../../core/layout/types'
 import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
 import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
 import type { KeyValueStore } from './KeyValueStore'
-import { ConsentServices, pairingServiceUrl } from './ConsentServices'
+import type { ConsentServices } from '../pairing'
+import { loadPairingFeature } from '../features/pairingFeature'
+import { pairingServiceUrl } from './pairingServiceUrl'
 import { platformBridge } from '../platform/PlatformBridge'
 import { PolicyAcceptanceStore } from './PolicyAcceptanceStore'
 import { PolicyLibrary, loadPolicy } from './PolicyLibrary'
@@ -84,10 +86,20 @@ export class AppContext {
 
   private _consent: ConsentServices | null = null
 
-  /** Pairing and consent relay; only once the policy is accepted (nothing leaves the TV before). */
+  /** Pairing and consent relay, once started (see startConsent); null before. */
   consent(): ConsentServices | null {
-    if (!this._consent && this.library && this.acceptance.isAccepted(this.library.doc)) {
-      this._consent = new ConsentServices(platformBridge(), pairingServiceUrl())
+    return this._consent
+  }
+
+  /**
+   * Starts the pairing and consent relay, loading the pairing feature first; only once the
+   * policy is accepted (nothing leaves the TV before). Resolves null when it is not.
+   */
+  async startConsent(): Promise<ConsentServices | null> {
+    if (!this.library || !this.acceptance.isAccepted(this.library.doc)) return null
+    const feature = await loadPairingFeature()
+    if (!this._consent && this.acceptance.isAccepted(this.library.doc)) {
+      this._consent = feature.createConsentServices(platformBridge(), pairingServiceUrl())
     }
     return this._consent
   }

@@ -1,5 +1,5 @@
-import type { Decisions, Scope } from '../../core/protocol'
-import { readJson, type KeyValueStore } from './KeyValueStore'
+import type { Decisions, Scope } from '../../../core/protocol'
+import { readJson, type KeyValueStore } from '../../services/KeyValueStore'
 
 /** A consent given from this TV, kept so the viewer can see and withdraw it (PIPL art. 15). */
 export interface ConsentRecord {

@@ -1,8 +1,8 @@
 import axios, { type AxiosInstance } from 'axios'
 // Values from constants only: the schema module would pull TypeBox into the TV bundle.
-import { IDEMPOTENCY_KEY_HEADER, PATHS } from '../../core/protocol/constants'
-import type { CreatePairingResponse, DecisionRequest, PairingStatus, WithdrawalRequest } from '../../core/protocol'
-import type { PlatformBridge } from '../platform/PlatformBridge'
+import { IDEMPOTENCY_KEY_HEADER, PATHS } from '../../../core/protocol/constants'
+import type { CreatePairingResponse, DecisionRequest, PairingStatus, WithdrawalRequest } from '../../../core/protocol'
+import type { PlatformBridge } from '../../platform/PlatformBridge'
 import { classifyHttp, type SendResult } from './ConsentOutbox'
 
 const DEVICE_HEADER = 'X-Miitee-Device'

@@ -1,4 +1,4 @@
-import { readJson, type KeyValueStore } from './KeyValueStore'
+import { readJson, type KeyValueStore } from '../../services/KeyValueStore'
 
 /**
  * A consent decision (or withdrawal) waiting to reach the pairing service. It is written to

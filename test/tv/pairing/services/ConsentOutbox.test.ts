@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MemoryStore } from '../../../src/tv/services/KeyValueStore'
+import { MemoryStore } from '../../../../src/tv/services/KeyValueStore'
 import {
   ConsentOutbox,
   backoffDelay,
@@ -8,7 +8,7 @@ import {
   type OutboxEntry,
   type OutboxEvent,
   type SendResult,
-} from '../../../src/tv/services/ConsentOutbox'
+} from '../../../../src/tv/pairing/services/ConsentOutbox'
 
 /** A manual clock and timer queue: the test decides when time passes. */
 function fakeTime() {

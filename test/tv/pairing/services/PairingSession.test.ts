@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { CreatePairingResponse, PairingStatus } from '../../../src/core/protocol'
-import type { PolicyDocument } from '../../../src/core/policy/model'
-import { ConsentHistoryStore } from '../../../src/tv/services/ConsentHistoryStore'
-import { ConsentOutbox, type OutboxEntry } from '../../../src/tv/services/ConsentOutbox'
-import { MemoryStore } from '../../../src/tv/services/KeyValueStore'
-import type { PairingApi } from '../../../src/tv/services/PairingApi'
-import { DECISION_WINDOW_MS, PairingSession } from '../../../src/tv/services/PairingSession'
-import type { PlatformBridge } from '../../../src/tv/platform/PlatformBridge'
+import type { CreatePairingResponse, PairingStatus } from '../../../../src/core/protocol'
+import type { PolicyDocument } from '../../../../src/core/policy/model'
+import { ConsentHistoryStore } from '../../../../src/tv/pairing/services/ConsentHistoryStore'
+import { ConsentOutbox, type OutboxEntry } from '../../../../src/tv/pairing/services/ConsentOutbox'
+import { MemoryStore } from '../../../../src/tv/services/KeyValueStore'
+import type { PairingApi } from '../../../../src/tv/pairing/services/PairingApi'
+import { DECISION_WINDOW_MS, PairingSession } from '../../../../src/tv/pairing/services/PairingSession'
+import type { PlatformBridge } from '../../../../src/tv/platform/PlatformBridge'
 
 // The follower is replaced by a handle the test drives: statuses arrive when the test says.
 const followers: { id: string; push: (s: PairingStatus) => void; stopped: boolean }[] = []
-vi.mock('../../../src/tv/services/PairingFollower', () => ({
+vi.mock('../../../../src/tv/pairing/services/PairingFollower', () => ({
   PairingFollower: class {
     rec: { id: string; push: (s: PairingStatus) => void; stopped: boolean }
     constructor(_api: unknown, id: string, _token: string, onStatus: (s: PairingStatus) => void) {

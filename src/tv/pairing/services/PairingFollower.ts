@@ -1,5 +1,5 @@
-import { PATHS } from '../../core/protocol/constants'
-import type { PairingStatus } from '../../core/protocol'
+import { PATHS } from '../../../core/protocol/constants'
+import type { PairingStatus } from '../../../core/protocol'
 import { PairingApiError, type PairingApi } from './PairingApi'
 
 /** Answers after which following the pairing is pointless. */

@@ -1,11 +1,11 @@
 import { Lightning } from '@lightningjs/sdk'
-import type { Decisions, Scope } from '../../core/protocol'
-import { scopeQuote } from '../../core/policy/scopes'
-import ButtonRow from '../components/ButtonRow'
+import type { Decisions, Scope } from '../../../core/protocol'
+import { scopeQuote } from '../../../core/policy/scopes'
+import ButtonRow from '../../components/ButtonRow'
 import ChoiceRow from '../components/ChoiceRow'
-import { appContext } from '../services/AppContext'
-import type { StringKey } from '../i18n/strings'
-import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
+import { appContext } from '../../services/AppContext'
+import type { StringKey } from '../../i18n/strings'
+import { COLORS, FONT_FAMILY, SAFE } from '../../lib/screen'
 
 const SCOPE_LABEL: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
 

@@ -1,5 +1,5 @@
 import { Lightning } from '@lightningjs/sdk'
-import { COLORS, FONT_FAMILY } from '../lib/screen'
+import { COLORS, FONT_FAMILY } from '../../lib/screen'
 
 /**
  * One consent scope: its meaning, the policy row it relies on, and 允许 / 拒绝.

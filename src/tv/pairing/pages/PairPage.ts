@@ -1,13 +1,13 @@
 import { Router } from '@lightningjs/sdk'
-import type { Decisions } from '../../core/protocol'
-import ContextPage from './ContextPage'
-import QrCode from '../components/QrCode'
+import type { Decisions } from '../../../core/protocol'
+import ContextPage from '../../pages/ContextPage'
+import QrCode from '../../components/QrCode'
 import ConsentOverlay from '../widgets/ConsentOverlay'
-import { appContext } from '../services/AppContext'
+import { appContext } from '../../services/AppContext'
 import { PairingSession, ROTATE_BEFORE, type PairView } from '../services/PairingSession'
-import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
-import { pageTemplate } from '../lib/pageTemplate'
-import { hook } from '../lib/testHook'
+import { COLORS, FONT_FAMILY, SAFE } from '../../lib/screen'
+import { pageTemplate } from '../../lib/pageTemplate'
+import { hook } from '../../lib/testHook'
 
 /** QR plate side at 1080p: a version-3 code (29 modules + quiet zone) gets 14 px per module. */
 const QR_MAX = 540

@@ -1,5 +1,4 @@
-import { Settings } from '@lightningjs/sdk'
-import type { PlatformBridge } from '../platform/PlatformBridge'
+import type { PlatformBridge } from '../../platform/PlatformBridge'
 import { ConsentHistoryStore } from './ConsentHistoryStore'
 import { ConsentOutbox } from './ConsentOutbox'
 import { PairingApi } from './PairingApi'
@@ -27,15 +26,4 @@ export class ConsentServices {
     // Deliver whatever a previous run left behind.
     this.outbox.start()
   }
-}
-
-/** The pairing service's base URL: `pairingServiceUrl` in settings.json, else the app's own origin. */
-export function pairingServiceUrl(): string {
-  let configured: unknown
-  try {
-    configured = Settings.get('app', 'pairingServiceUrl', '')
-  } catch {
-    configured = ''
-  }
-  return typeof configured === 'string' && configured ? configured.replace(/\/$/, '') : window.location.origin
 }

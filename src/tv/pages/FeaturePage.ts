@@ -1,0 +1,47 @@
+import { Lightning, Router } from '@lightningjs/sdk'
+import { appContext } from '../services/AppContext'
+import { SAFE } from '../lib/screen'
+import { label } from '../lib/pageTemplate'
+import { log } from '../lib/testHook'
+
+type PageClass = new (...args: never[]) => Lightning.Component
+
+/**
+ * The route's page for a screen whose code is in a feature bundle (#pair, #privacy): the
+ * route's before() hook loads the bundle and mounts the real screen here, which then owns the
+ * page (focus, keys, lifecycle). If the bundle cannot load, it says so and Back leaves.
+ */
+export default class FeaturePage extends Lightning.Component {
+  static override _template() {
+    return {
+      rect: true,
+      w: 1920,
+      h: 1080,
+      color: 0xff101418,
+      Message: { x: SAFE.x, y: SAFE.y, ...label(40) },
+    }
+  }
+
+  private _screen: Lightning.Component | null = null
+
+  /** Loads the feature and shows its screen; the same screen is kept for later visits. */
+  async open(load: () => Promise<PageClass>): Promise<void> {
+    if (this._screen) return
+    try {
+      const type = await load()
+      this.tag('Message').text.text = ''
+      this._screen = this.childList.a({ type }) as Lightning.Component
+    } catch (err) {
+      log(`feature load failed: ${(err as Error).message}`)
+      this.tag('Message').text.text = appContext().t('featureUnavailable')
+    }
+  }
+
+  override _getFocused(): Lightning.Component {
+    return this._screen ?? this
+  }
+
+  override _handleBack() {
+    Router.back()
+  }
+}
