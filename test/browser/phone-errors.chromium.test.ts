@@ -3,67 +3,26 @@
 // TV told), service unreachable mid-flow (stopped, then restarted: the page says so, retries and
 // recovers), unreachable while claiming, too many attempts (typed codes and QR claims), invalid
 // link, code already taken. Each state: a screenshot and an axe-core check.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { collectRequests, consoleOf, launchChromium, type ChromiumSession } from './harness/chromium'
+import { collectRequests, consoleOf } from './harness/chromium'
 import {
   api,
-  axeCheck,
+  checkPhoneState,
   cspViolations,
-  describeViolations,
   ManualClock,
-  newPhoneContext,
-  PHONE_VIEWPORT,
-  phoneShot,
+  phoneTestBed,
   qrPath,
   qrTokenOf,
-  seriousOnly,
-  startPhoneService,
+  requestFromPhone,
   tvCreatePairing,
   tvDecide,
   tvStatus,
-  tvWaitFor,
-  type PhoneService,
 } from './harness/phone'
 
-let chromium: ChromiumSession
-let svc: PhoneService | null = null
-const pages: Page[] = []
-
-beforeAll(async () => {
-  chromium = await launchChromium({ viewport: PHONE_VIEWPORT })
-})
-afterAll(async () => {
-  await chromium?.close()
-})
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.context().close()
-  await svc?.close()
-  svc = null
-})
-
-async function phone(): Promise<Page> {
-  const { page } = await newPhoneContext(chromium.browser)
-  pages.push(page)
-  return page
-}
+const { service, phone } = phoneTestBed()
 
 const title = (page: Page) => page.locator('#screen-title').innerText()
-
-async function check(page: Page, state: string): Promise<void> {
-  await phoneShot(page, state)
-  // Mobile first: nothing wider than the 360 px screen, every button a comfortable target.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${state}: page width`).toBeLessThanOrEqual(PHONE_VIEWPORT.width)
-  const small = await page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('button, a.button'))
-      .filter((e) => e.offsetParent !== null)
-      .map((e) => ({ id: e.id || e.textContent, w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height }))
-      .filter((r) => r.w < 44 || r.h < 44),
-  )
-  expect(small, `${state}: touch targets under 44 px`).toEqual([])
-  const v = await axeCheck(page, state)
-  expect(seriousOnly(v), `${state}:\n${describeViolations(seriousOnly(v))}`).toEqual([])
-}
 
 function pageErrors(page: Page): string[] {
   return consoleOf(page)
@@ -71,20 +30,10 @@ function pageErrors(page: Page): string[] {
     .map((l) => l.text)
 }
 
-/** Phone claims, confirms and asks for `scopes`; returns once the TV sees the request. */
-async function toWaiting(page: Page, s: PhoneService, tv: Awaited<ReturnType<typeof tvCreatePairing>>, scopes: string[]): Promise<void> {
-  await page.goto(s.url + qrPath(tv))
-  await page.tap('#confirm-yes')
-  for (const sc of scopes) await page.tap(`label[for=scope-${sc}]`)
-  await page.tap('#choose-submit')
-  await expect.poll(() => title(page)).toBe('等待电视主人确认')
-  await tvWaitFor(s, tv, 'consent_pending')
-}
-
 describe('phone page: errors a person can act on', () => {
   it('expired link: the QR is opened after the pairing’s 300 s', async () => {
     const clock = new ManualClock()
-    svc = await startPhoneService({ clock })
+    const svc = await service({ clock })
     const tv = await tvCreatePairing(svc)
     clock.advance(301_000)
     const page = await phone()
@@ -94,25 +43,26 @@ describe('phone page: errors a person can act on', () => {
     // The way out for someone who cannot scan: the typed-code page.
     expect(await page.locator('#enter-code').getAttribute('href')).toBe('/link')
     expect((await tvStatus(svc, tv)).state).toBe('expired')
-    await check(page, 'expired')
+    await checkPhoneState(page, 'expired')
   })
 
   it('decision window closed: the TV owner never decided', async () => {
     const clock = new ManualClock()
-    svc = await startPhoneService({ clock })
+    const svc = await service({ clock })
     const tv = await tvCreatePairing(svc)
     const page = await phone()
-    await toWaiting(page, svc, tv, ['bluetooth'])
+    await requestFromPhone(page, svc, tv, ['bluetooth'])
+    await expect.poll(() => title(page)).toBe('等待电视主人确认')
     // The countdown follows the service's clock (2030 here), not the phone's.
     expect(await page.locator('#time-left').innerText()).toBe('剩余时间 15:00')
     clock.advance(901_000)
     await expect.poll(() => title(page), { timeout: 5000 }).toBe('请求已超时')
     expect(await page.locator('.ended p').innerText()).toContain('没有在时限内作出选择')
-    await check(page, 'window-closed')
+    await checkPhoneState(page, 'window-closed')
   })
 
   it('link already used: presenting the QR token again cancels the pairing, and the TV is told', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     // Another phone got there first with the same QR link.
     const first = await api(svc, 'POST', '/v1/claims', { body: { qr_token: qrTokenOf(tv), phone_name: 'Other phone' } })
@@ -126,11 +76,11 @@ describe('phone page: errors a person can act on', () => {
     const heard = await tvHears
     expect(heard.status).toBe(200)
     expect(heard.json.state).toBe('revoked')
-    await check(page, 'used')
+    await checkPhoneState(page, 'used')
   })
 
   it('a second tab on the same link: that tab says "used", the first tab hears the cancellation', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const a = await phone()
     await a.goto(svc.url + qrPath(tv))
@@ -142,14 +92,15 @@ describe('phone page: errors a person can act on', () => {
     await expect.poll(() => title(b)).toBe('此链接已被使用过')
     await expect.poll(() => title(a), { timeout: 5000 }).toBe('配对已取消')
     expect((await tvStatus(svc, tv)).state).toBe('revoked')
-    await check(a, 'cancelled')
+    await checkPhoneState(a, 'cancelled')
   })
 
   it('service unreachable mid-flow: says so, retries with backoff, recovers when the service is back', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
-    await toWaiting(page, svc, tv, ['network'])
+    await requestFromPhone(page, svc, tv, ['network'])
+    await expect.poll(() => title(page)).toBe('等待电视主人确认')
     await svc.stop()
     await expect.poll(() => page.locator('#net-msg').innerText(), { timeout: 10_000 }).toBe('无法连接到配对服务，正在自动重试。请检查手机网络。')
     expect(await page.locator('.net-extra').isVisible()).toBe(true)
@@ -158,7 +109,7 @@ describe('phone page: errors a person can act on', () => {
     // The screen stays where it was; the "live" mark is gone.
     expect(await title(page)).toBe('等待电视主人确认')
     expect(await page.locator('#live').isVisible()).toBe(false)
-    await check(page, 'unreachable')
+    await checkPhoneState(page, 'unreachable')
     // It keeps trying while the service is down (the attempt number grows).
     const attempt = async () => Number(/第 (\d+) 次/.exec(await page.locator('.net-next').innerText())?.[1] ?? 0)
     const first = await attempt()
@@ -167,7 +118,7 @@ describe('phone page: errors a person can act on', () => {
     await svc.restart()
     await expect.poll(() => page.locator('#net-msg').innerText(), { timeout: 20_000 }).toBe('已重新连接。')
     expect(await page.locator('.net-extra').isVisible()).toBe(false)
-    await check(page, 'reconnected')
+    await checkPhoneState(page, 'reconnected')
     await tvDecide(svc, tv, { network: 'granted' })
     await expect.poll(() => title(page), { timeout: 5000 }).toBe('电视已允许')
     expect(pageErrors(page)).toEqual([])
@@ -175,7 +126,7 @@ describe('phone page: errors a person can act on', () => {
   })
 
   it('unreachable while claiming: the claim is retried (and "Retry now" works), the link is not burnt', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
     let refused = 0
@@ -189,7 +140,7 @@ describe('phone page: errors a person can act on', () => {
     await page.goto(svc.url + qrPath(tv))
     await expect.poll(() => page.locator('#net-msg').innerText()).toBe('无法连接到配对服务，正在自动重试。请检查手机网络。')
     expect(await title(page)).toBe('正在连接电视…')
-    await check(page, 'unreachable-claim')
+    await checkPhoneState(page, 'unreachable-claim')
     await expect.poll(() => refused).toBe(2)
     await page.tap('#retry-now')
     await expect.poll(() => title(page)).toBe('核对电视')
@@ -197,7 +148,7 @@ describe('phone page: errors a person can act on', () => {
   })
 
   it('too many attempts with typed codes: told how long to wait, the button waits too', async () => {
-    svc = await startPhoneService({ clock: new ManualClock(), config: { limits: { claimsPerIp: 3 } } })
+    const svc = await service({ clock: new ManualClock(), config: { limits: { claimsPerIp: 3 } } })
     await tvCreatePairing(svc)
     const page = await phone()
     const requests = collectRequests(page)
@@ -208,12 +159,12 @@ describe('phone page: errors a person can act on', () => {
       await expect.poll(() => page.locator('#code-error').innerText()).toBe('没有电视显示这个配对码。请核对电视屏幕上的配对码。')
       await page.fill('#code', '')
     }
-    await check(page, 'link-unknown')
+    await checkPhoneState(page, 'link-unknown')
     await page.fill('#code', 'BCDF-GHJN')
     await page.tap('#code-submit')
     await expect.poll(() => page.locator('#code-error').innerText()).toBe('尝试次数过多。为了安全，请 10 分钟后再试。')
     expect(await page.locator('#code-submit').isDisabled()).toBe(true)
-    await check(page, 'rate-limited')
+    await checkPhoneState(page, 'rate-limited')
     // No further request while the wait lasts, whatever is typed.
     const claims = requests.entries.filter((r) => r.url.endsWith('/v1/claims')).length
     await page.fill('#code', 'BCDF-GHJP')
@@ -223,7 +174,7 @@ describe('phone page: errors a person can act on', () => {
   })
 
   it('too many attempts on a QR claim: a wait with a retry button', async () => {
-    svc = await startPhoneService({ clock: new ManualClock(), config: { limits: { claimsPerIp: 1 } } })
+    const svc = await service({ clock: new ManualClock(), config: { limits: { claimsPerIp: 1 } } })
     const other = await tvCreatePairing(svc)
     await api(svc, 'POST', '/v1/claims', { body: { user_code: 'BCDFGHJK', phone_name: 'x' } })
     const page = await phone()
@@ -231,11 +182,11 @@ describe('phone page: errors a person can act on', () => {
     await expect.poll(() => title(page)).toBe('尝试次数过多')
     expect(await page.locator('#blocked-retry').isDisabled()).toBe(true)
     expect(await page.locator('.card p').first().innerText()).toContain('10 分钟')
-    await check(page, 'blocked')
+    await checkPhoneState(page, 'blocked')
   })
 
   it('policy unavailable: the flow goes on, the page says so and loads it on request', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
     await page.route('**/policy/**', (route) => route.abort('connectionrefused'))
@@ -244,7 +195,7 @@ describe('phone page: errors a person can act on', () => {
     expect(await page.locator('#read-full').isVisible()).toBe(false)
     await page.tap('#confirm-yes')
     expect(await page.locator('#scope-bluetooth-desc').innerText()).toContain('政策依据暂时无法加载。')
-    await check(page, 'policy-unavailable')
+    await checkPhoneState(page, 'policy-unavailable')
     await page.unroute('**/policy/**')
     await page.tap('.summary-body button')
     await expect.poll(() => page.locator('#scope-bluetooth-desc q').innerText()).toBe('附近大屏、大屏配网、大屏遥控、大屏名称')
@@ -252,11 +203,11 @@ describe('phone page: errors a person can act on', () => {
   })
 
   it('a damaged link and a code another phone took', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const page = await phone()
     await page.goto(`${svc.url}/P/NOT-A-TOKEN`)
     await expect.poll(() => title(page)).toBe('链接无效')
-    await check(page, 'invalid-link')
+    await checkPhoneState(page, 'invalid-link')
 
     const tv = await tvCreatePairing(svc)
     expect((await api(svc, 'POST', '/v1/claims', { body: { user_code: tv.user_code, phone_name: 'Other phone' } })).status).toBe(201)
@@ -265,6 +216,6 @@ describe('phone page: errors a person can act on', () => {
     await page2.fill('#code', tv.user_code)
     await page2.tap('#code-submit')
     await expect.poll(() => page2.locator('#code-error').innerText()).toContain('这台电视已经与另一部手机配对')
-    await check(page2, 'taken')
+    await checkPhoneState(page2, 'taken')
   })
 })

@@ -5,72 +5,35 @@
 // entry with the keyboard only, English, the full policy, and the long-poll fallback. Every
 // state gets a screenshot (artifacts/screenshots/phone-*.png) and an axe-core check.
 import { createHash } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { collectRequests, consoleOf, launchChromium, type ChromiumSession } from './harness/chromium'
+import { collectRequests, consoleOf } from './harness/chromium'
 import {
   axeCheck,
+  checkPhoneState,
   cspViolations,
   describeViolations,
-  newPhoneContext,
   NO_INDEXEDDB_SCRIPT,
   NO_STREAMING_SCRIPT,
   NO_SUBTLE_SCRIPT,
-  PHONE_VIEWPORT,
   phoneShot,
+  phoneTestBed,
   qrPath,
   qrTokenOf,
+  requestFromPhone,
   seriousOnly,
-  startPhoneService,
   tvCreatePairing,
   tvDecide,
   tvStatus,
   tvWaitFor,
   tabKeys,
   tvWithdraw,
-  type PhoneService,
   webStorageText,
 } from './harness/phone'
 
-let chromium: ChromiumSession
-let svc: PhoneService | null = null
-const pages: Page[] = []
-
-beforeAll(async () => {
-  chromium = await launchChromium({ viewport: PHONE_VIEWPORT })
-})
-afterAll(async () => {
-  await chromium?.close()
-})
-afterEach(async () => {
-  for (const p of pages.splice(0)) await p.context().close()
-  await svc?.close()
-  svc = null
-})
-
-async function phone(o: { locale?: string; initScript?: string } = {}): Promise<Page> {
-  const { page } = await newPhoneContext(chromium.browser, o)
-  pages.push(page)
-  return page
-}
+const { service, phone } = phoneTestBed()
 
 const title = (page: Page) => page.locator('#screen-title').innerText()
-
-/** Screenshot + axe-core: no serious or critical violation in this state. */
-async function check(page: Page, state: string): Promise<void> {
-  await phoneShot(page, state)
-  // Mobile first: nothing wider than the 360 px screen, every button a comfortable target.
-  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${state}: page width`).toBeLessThanOrEqual(PHONE_VIEWPORT.width)
-  const small = await page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('button, a.button'))
-      .filter((e) => e.offsetParent !== null)
-      .map((e) => ({ id: e.id || e.textContent, w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height }))
-      .filter((r) => r.w < 44 || r.h < 44),
-  )
-  expect(small, `${state}: touch targets under 44 px`).toEqual([])
-  const v = await axeCheck(page, state)
-  expect(seriousOnly(v), `${state}:\n${describeViolations(seriousOnly(v))}`).toEqual([])
-}
 
 /** No script errors, no CSP violation, nothing requested from anywhere but the service. */
 async function clean(page: Page, origin: string, requests: ReturnType<typeof collectRequests>): Promise<void> {
@@ -82,7 +45,7 @@ async function clean(page: Page, origin: string, requests: ReturnType<typeof col
 
 describe('phone page: the whole flow', () => {
   it('QR → the TV’s name and code → confirm → scopes quoting the policy → waiting live → granted', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc, '客厅电视')
     const page = await phone()
     const requests = collectRequests(page)
@@ -119,7 +82,7 @@ describe('phone page: the whole flow', () => {
     // The TV sees the claim with the phone's name.
     const claimed = await tvWaitFor(svc, tv, 'claimed')
     expect(claimed.phone).toEqual({ name: 'Pixel 8' })
-    await check(page, 'confirm')
+    await checkPhoneState(page, 'confirm')
 
     await page.tap('#confirm-yes')
     await expect.poll(() => title(page)).toBe('选择要请求的功能')
@@ -134,11 +97,11 @@ describe('phone page: the whole flow', () => {
     expect(await page.locator('input[name=scopes]:checked').count()).toBe(0)
     await page.tap('#choose-submit')
     expect(await page.locator('#choose-error').innerText()).toBe('请至少选择一项功能。')
-    await check(page, 'choose-none')
+    await checkPhoneState(page, 'choose-none')
     await page.tap('label[for=scope-bluetooth]')
     await page.tap('label[for=scope-network]')
     expect(await page.locator('#choose-error').innerText()).toBe('')
-    await check(page, 'choose')
+    await checkPhoneState(page, 'choose')
 
     await page.tap('#choose-submit')
     await expect.poll(() => title(page)).toBe('等待电视主人确认')
@@ -147,7 +110,7 @@ describe('phone page: the whole flow', () => {
     expect(await page.locator('#waiting-body').innerText()).toContain('蓝牙配对、大屏配网')
     await expect.poll(() => page.locator('#live').innerText()).toBe('已实时连接')
     expect(await page.locator('#time-left').innerText()).toMatch(/^剩余时间 1[45]:\d\d$/)
-    await check(page, 'waiting')
+    await checkPhoneState(page, 'waiting')
 
     const before = Date.now()
     await tvDecide(svc, tv, { bluetooth: 'granted', network: 'granted' })
@@ -156,14 +119,14 @@ describe('phone page: the whole flow', () => {
     expect(Date.now() - before).toBeLessThan(3000)
     expect(await page.locator('#outcomes li').allInnerTexts()).toEqual(['✓\n蓝牙配对：\n已允许', '✓\n大屏配网：\n已允许'])
     expect(await page.locator('#result-next').innerText()).toMatch(/^下一步：/)
-    await check(page, 'granted')
+    await checkPhoneState(page, 'granted')
     await clean(page, svc.url, requests)
     // The page followed the pairing over the event stream, authorised by its phone token.
     expect(requests.urls().some((u) => u.endsWith(`/v1/pairings/${tv.pairing_id}/events`))).toBe(true)
   })
 
   it('a reload resumes with the phone token: the pairing is not burnt', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
     const requests = collectRequests(page)
@@ -203,7 +166,7 @@ describe('phone page: the whole flow', () => {
     ['no IndexedDB', NO_INDEXEDDB_SCRIPT],
   ] as const) {
     it(`${what}: the phone token stays in memory; a reload says the link was used here and does not present it again`, async () => {
-      svc = await startPhoneService()
+      const svc = await service()
       const tv = await tvCreatePairing(svc)
       const page = await phone({ initScript })
       const requests = collectRequests(page)
@@ -226,20 +189,16 @@ describe('phone page: the whole flow', () => {
       expect((await tvStatus(svc, tv)).state).toBe('claimed')
       if (initScript === NO_SUBTLE_SCRIPT) {
         expect(await tabKeys(page)).toEqual([])
-        await check(page, 'used-here')
+        await checkPhoneState(page, 'used-here')
       }
     })
   }
 
   it('denied per scope, then all denied', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
-    await page.goto(svc.url + qrPath(tv))
-    await page.tap('#confirm-yes')
-    for (const s of ['bluetooth', 'network', 'location']) await page.tap(`label[for=scope-${s}]`)
-    await page.tap('#choose-submit')
-    await tvWaitFor(svc, tv, 'consent_pending')
+    await requestFromPhone(page, svc, tv, ['bluetooth', 'network', 'location'])
     await tvDecide(svc, tv, { bluetooth: 'granted', network: 'denied', location: 'denied' })
     await expect.poll(() => title(page)).toBe('电视允许了部分功能')
     expect(await page.locator('#outcomes li').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-scope')}:${e.className}`))).toEqual([
@@ -248,32 +207,23 @@ describe('phone page: the whole flow', () => {
       'location:outcome denied',
     ])
     expect(await page.locator('#result-next').innerText()).toContain('被拒绝的功能')
-    await check(page, 'denied-per-scope')
+    await checkPhoneState(page, 'denied-per-scope')
 
     const tv2 = await tvCreatePairing(svc)
     const page2 = await phone()
-    await page2.goto(svc.url + qrPath(tv2))
-    await page2.tap('#confirm-yes')
-    await page2.tap('label[for=scope-network]')
-    await page2.tap('#choose-submit')
-    await tvWaitFor(svc, tv2, 'consent_pending')
+    await requestFromPhone(page2, svc, tv2, ['network'])
     await tvDecide(svc, tv2, { network: 'denied' })
     await expect.poll(() => title(page2)).toBe('电视拒绝了请求')
     expect(await page2.locator('#outcomes li').allInnerTexts()).toEqual(['×\n大屏配网：\n已拒绝'])
     expect(await page2.locator('#result-next').innerText()).toContain('重新开始配对')
-    await check(page2, 'denied')
+    await checkPhoneState(page2, 'denied')
   })
 
   it('withdrawn on the TV after granting: the phone is told which scope stopped', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
-    await page.goto(svc.url + qrPath(tv))
-    await page.tap('#confirm-yes')
-    await page.tap('label[for=scope-bluetooth]')
-    await page.tap('label[for=scope-location]')
-    await page.tap('#choose-submit')
-    await tvWaitFor(svc, tv, 'consent_pending')
+    await requestFromPhone(page, svc, tv, ['bluetooth', 'location'])
     await tvDecide(svc, tv, { bluetooth: 'granted', location: 'granted' })
     await expect.poll(() => title(page)).toBe('电视已允许')
     await tvWithdraw(svc, tv, ['location'])
@@ -281,20 +231,16 @@ describe('phone page: the whole flow', () => {
     expect(await page.locator('#outcomes li').allInnerTexts()).toEqual(['✓\n蓝牙配对：\n已允许', '×\n附近大屏（定位）：\n已撤回'])
     // Focus moves to the new title so a screen reader reads the change.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('screen-title')
-    await check(page, 'withdrawn')
+    await checkPhoneState(page, 'withdrawn')
   })
 
   it('falls back to long-poll where fetch cannot stream, and still hears the TV live', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone({ initScript: NO_STREAMING_SCRIPT })
     const requests = collectRequests(page)
-    await page.goto(svc.url + qrPath(tv))
-    await page.tap('#confirm-yes')
-    await page.tap('label[for=scope-network]')
-    await page.tap('#choose-submit')
+    await requestFromPhone(page, svc, tv, ['network'])
     await expect.poll(() => title(page)).toBe('等待电视主人确认')
-    await tvWaitFor(svc, tv, 'consent_pending')
     await expect.poll(() => requests.urls().filter((u) => /\?wait=25&after=\d+$/.test(u)).length).toBeGreaterThan(0)
     const t0 = Date.now()
     await tvDecide(svc, tv, { network: 'granted' })
@@ -307,7 +253,7 @@ describe('phone page: the whole flow', () => {
 
 describe('phone page: typed code, language, policy', () => {
   it('/link with the keyboard only: code typed in lower case without the dash, Enter, Tab, Space', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc, '会议室大屏')
     const page = await phone()
     await page.goto(`${svc.url}/link`)
@@ -319,7 +265,7 @@ describe('phone page: typed code, language, policy', () => {
       order.push(await page.evaluate(() => document.activeElement?.id ?? ''))
     }
     expect(order).toEqual(['lang', 'code', 'code-submit'])
-    await check(page, 'link')
+    await checkPhoneState(page, 'link')
     expect(await page.locator('label[for=code]').innerText()).toBe('配对码')
     await page.keyboard.press('Shift+Tab')
     // A wrong character is named, and the field says it is invalid.
@@ -327,7 +273,7 @@ describe('phone page: typed code, language, policy', () => {
     await page.keyboard.press('Enter')
     await expect.poll(() => page.locator('#code-error').innerText()).toContain('配对码中没有 0')
     expect(await page.locator('#code').getAttribute('aria-invalid')).toBe('true')
-    await check(page, 'link-invalid')
+    await checkPhoneState(page, 'link-invalid')
     await page.fill('#code', '')
     await page.keyboard.type(` ${tv.user_code.replace('-', '').toLowerCase()} `)
     await page.keyboard.press('Enter')
@@ -353,7 +299,7 @@ describe('phone page: typed code, language, policy', () => {
   })
 
   it('a code the TV does not show stops the flow ("not my TV")', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
     await page.goto(`${svc.url}/link?code=${encodeURIComponent(tv.user_code.toLowerCase())}`)
@@ -361,7 +307,7 @@ describe('phone page: typed code, language, policy', () => {
     await page.tap('#confirm-no')
     await expect.poll(() => title(page)).toBe('请不要继续')
     expect(await page.locator('.ended p').innerText()).toContain('您扫描的可能不是您的电视')
-    await check(page, 'mismatch')
+    await checkPhoneState(page, 'mismatch')
     // A reload keeps saying so (the answer is remembered with the session).
     await page.reload()
     await expect.poll(() => title(page)).toBe('请不要继续')
@@ -371,7 +317,7 @@ describe('phone page: typed code, language, policy', () => {
   })
 
   it('English when the browser prefers it; switchable both ways, and remembered', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc, 'Living room TV')
     const page = await phone({ locale: 'en-US' })
     await page.goto(svc.url + qrPath(tv))
@@ -383,7 +329,7 @@ describe('phone page: typed code, language, policy', () => {
     await expect.poll(() => page.locator('#scope-bluetooth-desc q').count()).toBe(1)
     // The quoted policy text stays Chinese, marked as such.
     expect(await page.locator('#scope-bluetooth-desc q').getAttribute('lang')).toBe('zh-CN')
-    await check(page, 'choose-en')
+    await checkPhoneState(page, 'choose-en')
     await page.tap('#lang')
     await expect.poll(() => title(page)).toBe('选择要请求的功能')
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN')
@@ -395,7 +341,7 @@ describe('phone page: typed code, language, policy', () => {
   })
 
   it('the full policy one tap away: contents, the permission table, SDK cards, live links; Back returns', async () => {
-    svc = await startPhoneService()
+    const svc = await service()
     const tv = await tvCreatePairing(svc)
     const page = await phone()
     await page.goto(svc.url + qrPath(tv))

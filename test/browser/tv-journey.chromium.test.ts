@@ -16,35 +16,22 @@ import {
   ACCEPTANCE_KEY,
   focusedRef,
   hookState,
+  menuState,
   paginationOf,
   renderedPage,
   screenTexts,
   servedPolicyEntry,
   storageItem,
   waitForFirstRoute,
+  type MenuProbe,
   type ReaderState,
 } from './harness/tv'
 
 const POLICY_CHANGED_NOTICE = '隐私政策已更新，请重新阅读并确认。'
 
-interface MenuState {
-  index: number
-  selectedId: string
-  ids: string[]
-}
-
 /** The enabled MenuList (reader contents or settings): its entries and the selected one. */
-async function menu(page: ChromiumSession['page']): Promise<MenuState> {
-  const m = await page.evaluate(() => {
-    let found: any = null
-    const find = (el: any) => {
-      if (found || !el.enabled) return
-      if (el.constructor.name === 'MenuList') found = el
-      else if (el.childList) el.childList.forEach(find)
-    }
-    find((window as any).__miitee.app.stage.root)
-    return found && { index: found.index, selectedId: found.selectedId, ids: found.entries.map((e: { id: string }) => e.id) }
-  })
+async function menu(page: ChromiumSession['page']): Promise<MenuProbe> {
+  const m = await menuState(page)
   if (!m) throw new Error('no MenuList on screen')
   return m
 }

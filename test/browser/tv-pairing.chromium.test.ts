@@ -18,7 +18,6 @@ import {
   consentPosts,
   decodeQrPng,
   ledgerVerify,
-  menuState,
   openableUrl,
   outboxEntries,
   overlayState,
@@ -40,7 +39,7 @@ import {
   type ServiceProcess,
 } from './harness/pairing'
 import { newPhoneContext, phoneShot } from './harness/phone'
-import { focusedRef, hookState, screenTexts, servedPolicyEntry, storageItem, waitForFirstRoute } from './harness/tv'
+import { focusedRef, hookState, menuState, screenTexts, servedPolicyEntry, storageItem, waitForFirstRoute } from './harness/tv'
 
 const PHONE_NAME = 'Pixel 8' // what the phone page derives from its user agent (harness/phone.ts)
 
@@ -129,6 +128,85 @@ function pageErrors(page: Page): string[] {
   return consoleOf(page)
     .filter((l) => l.level === 'pageerror')
     .map((l) => l.text)
+}
+
+// ---- suites that take one pairing to the consent overlay ---------------------------------------
+
+interface OnePairingSuite {
+  readonly svc: ServiceProcess
+  readonly chromium: ChromiumSession
+  readonly tv: Page
+  /**
+   * Fresh box → 同意 → 配对手机; a phone opens the QR read from the screen (screenshot
+   * `<shot>-waiting`) and asks for `scopes`. Returns once the TV shows the consent overlay.
+   */
+  phoneAtConsent(scopes: string[], shot: string): Promise<{ phone: Page; pairingId: string }>
+}
+
+/**
+ * Set-up of a suite with one pairing: the service as a process (live pairings in its memory, or
+ * with `liveStore: 'redis'` in a Redis started for the suite) and Chromium as the TV (`pageClock`:
+ * its page clock installed, to be fast-forwarded); all closed after the suite, with the phone.
+ */
+function onePairingSuite(o: { liveStore?: 'memory' | 'redis'; pageClock?: boolean } = {}): OnePairingSuite {
+  let svc: ServiceProcess
+  let redis: RunningServer | undefined
+  let chromium: ChromiumSession
+  const phones: BrowserContext[] = []
+
+  beforeAll(async () => {
+    requireBuild()
+    await requirePhoneBuild()
+    if (o.liveStore === 'redis') redis = await startRedis()
+    svc = await startServiceProcess(redis ? { env: { REDIS_URL: redis.url } } : {})
+    chromium = await launchChromium()
+    // Playwright's clock runs in real time until fast-forwarded; the phone has its own context.
+    if (o.pageClock) await chromium.context.clock.install()
+  })
+  afterAll(async () => {
+    for (const c of phones) await c.close().catch(() => {})
+    await chromium?.close()
+    await svc?.close()
+    await redis?.stop()
+  })
+
+  return {
+    get svc() {
+      return svc
+    },
+    get chromium() {
+      return chromium
+    },
+    get tv() {
+      return chromium.page
+    },
+    async phoneAtConsent(scopes, shot) {
+      const tv = chromium.page
+      await launchAndAccept(tv, `${svc.url}/`)
+      await openPairPage(tv)
+      const qr = await readQrFromScreen(tv, `${shot}-waiting`)
+      const { context, page: phone } = await newPhoneContext(chromium.browser)
+      phones.push(context)
+      await phone.goto(openableUrl(qr.text))
+      await phoneRequests(phone, scopes)
+      const asked = await waitForPair(tv, (s) => s.phase === 'consent', 'consent')
+      return { phone, pairingId: asked.pairingId! }
+    },
+  }
+}
+
+/**
+ * SIGKILL to the service while the viewer decides, then 允许 bluetooth → 确认并发送 with the
+ * remote; returns once the TV retries, the decision kept in its outbox.
+ */
+async function killServiceAndSend(svc: ServiceProcess, tv: Page): Promise<void> {
+  expect((await svc.stop('SIGKILL')).signal).toBe('SIGKILL')
+  await key(tv, 'Left') // 允许 bluetooth
+  await key(tv, 'Down')
+  await key(tv, 'Left')
+  await key(tv, 'Enter')
+  await waitForPair(tv, (s) => s.phase === 'sending' && s.retrying === true, 'sending, retrying', 20_000)
+  expect(await outboxEntries(tv)).toHaveLength(1)
 }
 
 // ================================================================================================
@@ -584,46 +662,16 @@ describe('TV pairing through an outage: a proxy between the TV and the service t
 // ================================================================================================
 
 describe('TV pairing: the service process killed while the viewer decides, restarted on the same port and DATA_DIR', () => {
-  let svc: ServiceProcess
-  let chromium: ChromiumSession
-  let tv: Page
-  let phoneContext: BrowserContext | null = null
-
-  beforeAll(async () => {
-    requireBuild()
-    await requirePhoneBuild()
-    svc = await startServiceProcess()
-    chromium = await launchChromium()
-    tv = chromium.page
-  })
-  afterAll(async () => {
-    await phoneContext?.close().catch(() => {})
-    await chromium?.close()
-    await svc?.close()
-  })
+  const suite = onePairingSuite({ liveStore: 'memory' })
 
   it('SIGKILL, the viewer sends (sending… retrying), restart: live pairings were in memory, so the answer is final and shown as not recorded; the ledger is intact and the TV stops retrying', async () => {
-    await launchAndAccept(tv, `${svc.url}/`)
-    await openPairPage(tv)
-    const qr = await readQrFromScreen(tv, 'kill-waiting')
-    const { context, page: phone } = await newPhoneContext(chromium.browser)
-    phoneContext = context
-    await phone.goto(openableUrl(qr.text))
-    await phoneRequests(phone, ['bluetooth'])
-    const asked = await waitForPair(tv, (s) => s.phase === 'consent', 'consent')
-    const pairingId = asked.pairingId!
+    const { svc, tv } = suite
+    const { phone, pairingId } = await suite.phoneAtConsent(['bluetooth'], 'kill')
     const ledgerBefore = await receiptsOf(svc.dataDir, pairingId)
     expect(ledgerBefore).toEqual([])
 
-    const stopped = await svc.stop('SIGKILL')
-    expect(stopped.signal).toBe('SIGKILL')
-    await key(tv, 'Left')
-    await key(tv, 'Down')
-    await key(tv, 'Left')
-    await key(tv, 'Enter')
-    await waitForPair(tv, (s) => s.phase === 'sending' && s.retrying === true, 'sending, retrying', 20_000)
+    await killServiceAndSend(svc, tv)
     expect(await screenTexts(tv)).toContain('正在发送…网络不稳定，稍后自动重试，您的选择已保存在电视上')
-    expect(await outboxEntries(tv)).toHaveLength(1)
     await tvShot(tv, 'kill-retrying')
 
     const restartAt = Date.now()
@@ -650,45 +698,13 @@ describe('TV pairing: the service process killed while the viewer decides, resta
 // ================================================================================================
 
 describe('TV pairing with live pairings in Redis: the service killed while the viewer decides, restarted, delivers exactly once', () => {
-  let svc: ServiceProcess
-  let redis: RunningServer
-  let chromium: ChromiumSession
-  let tv: Page
-  let phoneContext: BrowserContext | null = null
-
-  beforeAll(async () => {
-    requireBuild()
-    await requirePhoneBuild()
-    redis = await startRedis()
-    svc = await startServiceProcess({ env: { REDIS_URL: redis.url } })
-    chromium = await launchChromium()
-    tv = chromium.page
-  })
-  afterAll(async () => {
-    await phoneContext?.close().catch(() => {})
-    await chromium?.close()
-    await svc?.close()
-    await redis?.stop()
-  })
+  const suite = onePairingSuite({ liveStore: 'redis' })
 
   it('SIGKILL while the viewer decides, the TV retries, restart on the same Redis and DATA_DIR: recorded once, the phone sees it', async () => {
-    await launchAndAccept(tv, `${svc.url}/`)
-    await openPairPage(tv)
-    const qr = await readQrFromScreen(tv, 'redis-kill-waiting')
-    const { context, page: phone } = await newPhoneContext(chromium.browser)
-    phoneContext = context
-    await phone.goto(openableUrl(qr.text))
-    await phoneRequests(phone, ['bluetooth'])
-    const asked = await waitForPair(tv, (s) => s.phase === 'consent', 'consent')
-    const pairingId = asked.pairingId!
+    const { svc, tv } = suite
+    const { phone, pairingId } = await suite.phoneAtConsent(['bluetooth'], 'redis-kill')
 
-    expect((await svc.stop('SIGKILL')).signal).toBe('SIGKILL')
-    await key(tv, 'Left') // 允许 bluetooth
-    await key(tv, 'Down')
-    await key(tv, 'Left')
-    await key(tv, 'Enter')
-    await waitForPair(tv, (s) => s.phase === 'sending' && s.retrying === true, 'sending, retrying', 20_000)
-    expect(await outboxEntries(tv)).toHaveLength(1)
+    await killServiceAndSend(svc, tv)
     expect(await receiptsOf(svc.dataDir, pairingId)).toEqual([])
 
     await svc.restart()
@@ -814,35 +830,11 @@ describe('TV pairing: the code rotates before it expires (pairing lifetime 40 s)
 // ================================================================================================
 
 describe('TV pairing: no answer within the decision window (120 s, the page clock fast-forwarded)', () => {
-  let svc: ServiceProcess
-  let chromium: ChromiumSession
-  let tv: Page
-  let phoneContext: BrowserContext | null = null
-
-  beforeAll(async () => {
-    requireBuild()
-    await requirePhoneBuild()
-    svc = await startServiceProcess()
-    chromium = await launchChromium()
-    tv = chromium.page
-    // Playwright's clock runs in real time until fast-forwarded; the phone has its own context.
-    await chromium.context.clock.install()
-  })
-  afterAll(async () => {
-    await phoneContext?.close().catch(() => {})
-    await chromium?.close()
-    await svc?.close()
-  })
+  const suite = onePairingSuite({ pageClock: true })
 
   it('a choice toggled but never sent does not count: at the deadline every scope is recorded denied (screen tv-consent-overlay-timeout) and the phone shows denied', async () => {
-    await launchAndAccept(tv, `${svc.url}/`)
-    await openPairPage(tv)
-    const qr = await readQrFromScreen(tv, 'timeout-waiting')
-    const { context, page: phone } = await newPhoneContext(chromium.browser)
-    phoneContext = context
-    await phone.goto(openableUrl(qr.text))
-    await phoneRequests(phone, ['bluetooth', 'network'])
-    const asked = await waitForPair(tv, (s) => s.phase === 'consent', 'consent')
+    const { svc, chromium, tv } = suite
+    const { phone, pairingId } = await suite.phoneAtConsent(['bluetooth', 'network'], 'timeout')
     expect(await screenTexts(tv)).toContain('请在 2:00 内作答，超时将视为拒绝')
 
     await key(tv, 'Left') // bluetooth: 允许, but never sent
@@ -851,7 +843,7 @@ describe('TV pairing: no answer within the decision window (120 s, the page cloc
     await key(tv, 'Down')
     expect(await screenTexts(tv)).toContain('请在 1:00 内作答，超时将视为拒绝')
     expect((await pairState(tv))?.phase).toBe('consent')
-    expect(await receiptsOf(svc.dataDir, asked.pairingId!)).toEqual([])
+    expect(await receiptsOf(svc.dataDir, pairingId)).toEqual([])
 
     await chromium.context.clock.fastForward(61_000)
     // 'denied-window' is the phase the app declares for this outcome; today it shows 'recorded'.
@@ -861,7 +853,7 @@ describe('TV pairing: no answer within the decision window (120 s, the page cloc
     await tvShot(tv, 'timeout-recorded')
     await expect.poll(() => title(phone), { timeout: 5000 }).toBe('电视拒绝了请求')
     expect(await outcomes(phone)).toEqual(['bluetooth:denied', 'network:denied'])
-    const receipts = await receiptsOf(svc.dataDir, asked.pairingId!)
+    const receipts = await receiptsOf(svc.dataDir, pairingId)
     expect(receipts).toHaveLength(1)
     expect(receipts[0].screen_id).toBe('tv-consent-overlay-timeout')
     expect(statuses(receipts[0])).toEqual({ bluetooth: 'denied', network: 'denied' })

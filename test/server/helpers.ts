@@ -36,8 +36,41 @@ export interface TestServer {
   close(): Promise<void>
 }
 
+/** What a test may set in the service's config; `limits` names only the limits it changes. */
+export type ConfigOverrides = Partial<Omit<ServiceConfig, 'limits'>> & { limits?: Partial<Limits> }
+
+/** defaultConfig with a harness's `base` settings, then a test's `overrides` (limits merged over the defaults one by one). */
+export function testConfig(base: Partial<ServiceConfig>, overrides: ConfigOverrides = {}): ServiceConfig {
+  const { limits, ...rest } = overrides
+  return defaultConfig({ ...base, ...rest, limits: { ...defaultConfig().limits, ...limits } } as Partial<ServiceConfig>)
+}
+
+/** A log stream for buildApp that keeps every line the app writes, for assertions. */
+export function capturedLogs(): { logs: string[]; logStream: Writable } {
+  const logs: string[] = []
+  const logStream = new Writable({
+    write(chunk, _enc, cb) {
+      logs.push(String(chunk))
+      cb()
+    },
+  })
+  return { logs, logStream }
+}
+
+/**
+ * Listens on 127.0.0.1 (port 0: a free one). Unless the config names a public URL, the app's own
+ * URL becomes it, so the QR links it mints point back at it.
+ */
+export async function listenOnLoopback(app: App, config: ServiceConfig, port = 0): Promise<{ port: number; url: string }> {
+  await app.listen({ port, host: '127.0.0.1' })
+  const bound = (app.server.address() as AddressInfo).port
+  const url = `http://127.0.0.1:${bound}`
+  if (!config.publicUrl) config.publicUrl = url
+  return { port: bound, url }
+}
+
 export interface StartOptions {
-  config?: Partial<Omit<ServiceConfig, 'limits'>> & { limits?: Partial<Limits> }
+  config?: ConfigOverrides
   deps?: Omit<AppDeps, 'clock' | 'logStream'>
   clock?: FakeClock
   dataDir?: string
@@ -48,29 +81,20 @@ export interface StartOptions {
 export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'miitee-svc-'))
   const clock = opts.clock ?? new FakeClock()
-  const logs: string[] = []
-  const logStream = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(String(chunk))
-      cb()
+  const { logs, logStream } = capturedLogs()
+  const config = testConfig(
+    {
+      dataDir,
+      dev: false,
+      deviceCredentials: new Map([[DEVICE_ID, DEVICE_SECRET]]),
+      staticDir: join(dataDir, 'no-build'),
+      logLevel: 'debug',
+      heartbeatMs: 200,
     },
-  })
-  const { limits, ...rest } = opts.config ?? {}
-  const config = defaultConfig({
-    dataDir,
-    dev: false,
-    deviceCredentials: new Map([[DEVICE_ID, DEVICE_SECRET]]),
-    staticDir: join(dataDir, 'no-build'),
-    logLevel: 'debug',
-    heartbeatMs: 200,
-    ...rest,
-    limits: { ...defaultConfig().limits, ...limits },
-  } as Partial<ServiceConfig>)
+    opts.config,
+  )
   const app = await buildApp(config, { ...opts.deps, clock: opts.realClock ? Date.now : clock.now, logStream })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const port = (app.server.address() as AddressInfo).port
-  const url = `http://127.0.0.1:${port}`
-  if (!rest.publicUrl) config.publicUrl = url
+  const { port, url } = await listenOnLoopback(app, config)
   return {
     url,
     port,

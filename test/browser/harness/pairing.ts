@@ -11,13 +11,13 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import jsQR from 'jsqr'
 import type { Page } from 'playwright-core'
 import { buildApp, type App } from '../../../src/server/app'
 import { defaultConfig, type ServiceConfig } from '../../../src/server/config'
 import { BUILD_DIR, freePort, ROOT, sleep } from './common'
 import { decodePng, type Region, type Rgba } from './png'
+import { capturedLogs, listenOnLoopback } from '../../server/helpers'
 
 // ---- the service as a process ----------------------------------------------------------------
 
@@ -166,19 +166,10 @@ export interface InProcessService {
  */
 export async function startInProcessService(overrides: Partial<ServiceConfig> = {}): Promise<InProcessService> {
   const dataDir = mkdtempSync(join(tmpdir(), 'miitee-pair-e2e-'))
-  const logs: string[] = []
-  const logStream = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(String(chunk))
-      cb()
-    },
-  })
+  const { logs, logStream } = capturedLogs()
   const config = defaultConfig({ dataDir, dev: true, staticDir: BUILD_DIR, logLevel: 'warn', ...overrides })
   const app = await buildApp(config, { logStream })
-  await app.listen({ port: 0, host: '127.0.0.1' })
-  const port = (app.server.address() as AddressInfo).port
-  const url = `http://127.0.0.1:${port}`
-  if (!overrides.publicUrl) config.publicUrl = url
+  const { port, url } = await listenOnLoopback(app, config)
   return {
     url,
     port,
@@ -556,7 +547,7 @@ export function consentPosts(log: ProxiedRequest[], pairingId: string, kind: 'de
   return log.filter((r) => r.method === 'POST' && r.path === `/v1/pairings/${pairingId}/${kind}`)
 }
 
-// ---- TV probes: the consent overlay and menus ---------------------------------------------------
+// ---- TV probe: the consent overlay ---------------------------------------------------------------
 
 export interface OverlayState {
   visible: boolean
@@ -590,33 +581,5 @@ export async function overlayState(page: Page): Promise<OverlayState | null> {
       button: path.includes(buttons) ? buttons.selectedId ?? null : null,
       focus: leaf ? leaf.constructor.name : '',
     }
-  })
-}
-
-export interface MenuProbe {
-  index: number
-  selectedId: string
-  ids: string[]
-  entries: { id: string; label: string; value?: string }[]
-}
-
-/** The enabled MenuList on screen (reader contents, settings, privacy settings). */
-export async function menuState(page: Page): Promise<MenuProbe | null> {
-  return page.evaluate(() => {
-    let found: any = null
-    const find = (el: any) => {
-      if (found || !el.enabled) return
-      if (el.constructor.name === 'MenuList') found = el
-      else if (el.childList) el.childList.forEach(find)
-    }
-    find((window as any).__miitee.app.stage.root)
-    return (
-      found && {
-        index: found.index,
-        selectedId: found.selectedId,
-        ids: found.entries.map((e: { id: string }) => e.id),
-        entries: found.entries.map((e: { id: string; label: string; value?: string }) => ({ id: e.id, label: e.label, value: e.value })),
-      }
-    )
   })
 }

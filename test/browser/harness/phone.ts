@@ -1,21 +1,22 @@
 // Phone page harness: the real pairing service in-process (buildApp on a loopback port, dev
 // mode, optional fake clock, stoppable and restartable on the same port with the same stores),
-// the TV side driven through its HTTP API, a phone-sized Chromium context, axe-core and
-// screenshots. Additive: nothing here changes the other harness files.
+// the TV side driven through its HTTP API, a phone-sized Chromium context, the set-up and state
+// check the phone-page test files share, axe-core and screenshots. Additive: nothing here changes
+// the other harness files.
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Writable } from 'node:stream'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, expect } from 'vitest'
 import { buildApp, type App } from '../../../src/server/app'
-import { defaultConfig, type Limits, type ServiceConfig } from '../../../src/server/config'
+import type { ServiceConfig } from '../../../src/server/config'
 import { MemoryLiveStore } from '../../../src/server/storage/memory-live'
 import { SqliteLedgerStore } from '../../../src/server/storage/sqlite-ledger'
-import { consoleOf } from './chromium'
+import { consoleOf, launchChromium, type ChromiumSession } from './chromium'
 import { buildPhone } from '../../../tools/phone-build'
 import { compilePolicy } from '../../../tools/policy/compiler'
+import { capturedLogs, listenOnLoopback, testConfig, type ConfigOverrides } from '../../server/helpers'
 import { ARTIFACTS_DIR, ROOT, screenshotPath } from './common'
 
 export const PHONE_VIEWPORT = { width: 360, height: 640 }
@@ -57,7 +58,7 @@ export class ManualClock {
 }
 
 export interface PhoneServiceOptions {
-  config?: Partial<Omit<ServiceConfig, 'limits'>> & { limits?: Partial<Limits> }
+  config?: ConfigOverrides
   /** A clock the test moves by hand (expiry without waiting); default: the real clock. */
   clock?: ManualClock
 }
@@ -81,39 +82,24 @@ export async function startPhoneService(opts: PhoneServiceOptions = {}): Promise
   const staticDir = await phoneStaticRoot()
   const dataDir = mkdtempSync(join(tmpdir(), 'miitee-phone-'))
   const clock = opts.clock ? opts.clock.now : Date.now
-  const logs: string[] = []
-  const logStream = new Writable({
-    write(chunk, _enc, cb) {
-      logs.push(String(chunk))
-      cb()
-    },
-  })
-  const { limits, ...rest } = opts.config ?? {}
-  const config = defaultConfig({
-    dataDir,
-    dev: true,
-    staticDir,
-    logLevel: 'warn',
-    heartbeatMs: 250,
-    sseRetryMs: 500,
-    ...rest,
-    limits: { ...defaultConfig().limits, ...limits },
-  } as Partial<ServiceConfig>)
+  const { logs, logStream } = capturedLogs()
+  const config = testConfig({ dataDir, dev: true, staticDir, logLevel: 'warn', heartbeatMs: 250, sseRetryMs: 500 }, opts.config)
   // Stores and key outlive one app instance, as they would outlive a process on Redis + PostgreSQL.
   const live = new MemoryLiveStore(clock)
   const ledger = new SqliteLedgerStore(join(dataDir, 'ledger.sqlite'))
   const secret = randomBytes(32)
   let port = 0
+  let url = ''
   let app: App | null = null
   const listen = async () => {
     const a = await buildApp(config, { clock, live, ledger, secret, logStream })
-    await a.listen({ port, host: '127.0.0.1' })
-    port = (a.server.address() as AddressInfo).port
+    // A restart binds the port of the first start again.
+    const bound = await listenOnLoopback(a, config, port)
+    port = bound.port
+    url = bound.url
     app = a
   }
   await listen()
-  const url = `http://127.0.0.1:${port}`
-  if (!rest.publicUrl) config.publicUrl = url
   return {
     url,
     port,
@@ -263,6 +249,72 @@ export async function newPhoneContext(browser: Browser, o: PhoneContextOptions =
   const page = await context.newPage()
   consoleOf(page)
   return { context, page }
+}
+
+/**
+ * The phone opens the pairing's QR link, confirms the TV and asks for `scopes`; returns once the
+ * TV sees the request (consent_pending).
+ */
+export async function requestFromPhone(page: Page, svc: { url: string }, tv: TvPairing, scopes: string[]): Promise<void> {
+  await page.goto(svc.url + qrPath(tv))
+  await page.tap('#confirm-yes')
+  for (const s of scopes) await page.tap(`label[for=scope-${s}]`)
+  await page.tap('#choose-submit')
+  await tvWaitFor(svc, tv, 'consent_pending')
+}
+
+export interface PhoneTestBed {
+  /** Starts the service for the running test; it is closed after the test. */
+  service(o?: PhoneServiceOptions): Promise<PhoneService>
+  /** A phone of its own (context, storage) for the running test; closed after the test. */
+  phone(o?: PhoneContextOptions): Promise<Page>
+}
+
+/** For a file of phone-page tests: one phone-sized Chromium; each test's service and phones are closed after it. */
+export function phoneTestBed(): PhoneTestBed {
+  let chromium: ChromiumSession
+  let svc: PhoneService | null = null
+  const pages: Page[] = []
+  beforeAll(async () => {
+    chromium = await launchChromium({ viewport: PHONE_VIEWPORT })
+  })
+  afterAll(async () => {
+    await chromium?.close()
+  })
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await p.context().close()
+    await svc?.close()
+    svc = null
+  })
+  return {
+    async service(o) {
+      svc = await startPhoneService(o)
+      return svc
+    },
+    async phone(o = {}) {
+      const { page } = await newPhoneContext(chromium.browser, o)
+      pages.push(page)
+      return page
+    },
+  }
+}
+
+/**
+ * Screenshot, then the state checked: mobile first (nothing wider than the 360 px screen, every
+ * button a comfortable target) and no serious or critical axe-core violation.
+ */
+export async function checkPhoneState(page: Page, state: string): Promise<void> {
+  await phoneShot(page, state)
+  expect(await page.evaluate(() => document.documentElement.scrollWidth), `${state}: page width`).toBeLessThanOrEqual(PHONE_VIEWPORT.width)
+  const small = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('button, a.button'))
+      .filter((e) => e.offsetParent !== null)
+      .map((e) => ({ id: e.id || e.textContent, w: e.getBoundingClientRect().width, h: e.getBoundingClientRect().height }))
+      .filter((r) => r.w < 44 || r.h < 44),
+  )
+  expect(small, `${state}: touch targets under 44 px`).toEqual([])
+  const v = await axeCheck(page, state)
+  expect(seriousOnly(v), `${state}:\n${describeViolations(seriousOnly(v))}`).toEqual([])
 }
 
 export async function cspViolations(page: Page): Promise<string[]> {

@@ -1,5 +1,5 @@
 // Probes of the Miitee TV app for the Chromium journey and layout tests: the test hook's state,
-// the Lightning tree (focus path, texts on screen, the reader's current page view) and storage.
+// the Lightning tree (focus path, menus, texts on screen, the reader's current page view) and storage.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
@@ -63,6 +63,34 @@ export async function focusPath(page: Page): Promise<string[]> {
 export async function focusedRef(page: Page): Promise<string> {
   const path = await focusPath(page)
   return path[path.length - 1].split(':')[1]
+}
+
+export interface MenuProbe {
+  index: number
+  selectedId: string
+  ids: string[]
+  entries: { id: string; label: string; value?: string }[]
+}
+
+/** The enabled MenuList on screen (reader contents, settings, privacy settings). */
+export async function menuState(page: Page): Promise<MenuProbe | null> {
+  return page.evaluate(() => {
+    let found: any = null
+    const find = (el: any) => {
+      if (found || !el.enabled) return
+      if (el.constructor.name === 'MenuList') found = el
+      else if (el.childList) el.childList.forEach(find)
+    }
+    find((window as any).__miitee.app.stage.root)
+    return (
+      found && {
+        index: found.index,
+        selectedId: found.selectedId,
+        ids: found.entries.map((e: { id: string }) => e.id),
+        entries: found.entries.map((e: { id: string; label: string; value?: string }) => ({ id: e.id, label: e.label, value: e.value })),
+      }
+    )
+  })
 }
 
 /**
