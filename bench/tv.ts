@@ -32,7 +32,7 @@ import { APP_OUT, EMPTY_OUT, buildApp, buildAssets, buildEmptyApp, type BuildSte
 import { PROBE_INIT, flip, keyToFrame, waitFirstFrame, type FlipResult } from './lib/tv-probe'
 import { fmt, max, median, printTable, verdict, type Row } from './lib/tv-report'
 
-const ROUNDS = 7
+const ROUNDS = 11
 const MIN_FLIPS = 40
 const FLIP_PAUSE_MS = 150
 const PAGINATION_RUNS = 21

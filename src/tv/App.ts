@@ -1,18 +1,13 @@
 import { Router, Utils } from '@lightningjs/sdk'
 import routes from './routes'
 import ExitDialog from './widgets/ExitDialog'
-import { FONT_FAMILY } from './lib/screen'
+import { appFonts } from './lib/appFonts'
 import { hook } from './lib/testHook'
 import { exposeForTests } from './lib/exposeForTests'
 
 export default class App extends Router.App {
   static getFonts() {
-    // WOFF first, TTF as the fallback older TV engines understand; the subset ships with the app.
-    return ['Regular', 'Bold'].map((face) => ({
-      family: FONT_FAMILY,
-      urls: [Utils.asset(`fonts/MiiteeSans-${face}.woff`), Utils.asset(`fonts/MiiteeSans-${face}.ttf`)],
-      descriptors: { weight: face === 'Bold' ? '700' : '400' },
-    }))
+    return appFonts(Utils.asset)
   }
 
   static override _template() {

@@ -1,18 +1,30 @@
-import { Launch, Utils, type AppData, type PlatformSettings } from '@lightningjs/sdk'
+import { Launch, type AppData, type PlatformSettings } from '@lightningjs/sdk'
 import App from './App'
 import { appContext } from './services/AppContext'
-import { parallelFontLoader } from './lib/fontLoader'
+import { parallelFontLoader, preloadFonts } from './lib/fontLoader'
+import { appFonts } from './lib/appFonts'
 
 type AppSettings = Parameters<typeof Launch>[1]
+
+/** The static folder's URL, as the SDK's Utils.asset('') will give it once Launch has run. */
+function staticBase(platformSettings: PlatformSettings): string {
+  const path = (platformSettings as { path?: string }).path || '/'
+  return new URL(path.endsWith('/') ? path : `${path}/`, window.location.href).href
+}
 
 export default function (appSettings: AppSettings, platformSettings: PlatformSettings, appData: AppData) {
   // Firmware may bring its own loader; otherwise fetch all faces in parallel.
   const settings = platformSettings as PlatformSettings & { fontLoader?: unknown }
-  if (!settings.fontLoader) settings.fontLoader = parallelFontLoader
-  const app = Launch(App, appSettings, settings, appData)
-  // Fetch the policy while the fonts load; the router's boot step awaits the same request.
+  const base = staticBase(platformSettings)
+  if (!settings.fontLoader) {
+    settings.fontLoader = parallelFontLoader
+    // Start the downloads before Launch builds the stage (WebGL set-up), not after it: the
+    // first page needs the fonts and the policy, and both then arrive while the stage is made.
+    preloadFonts(appFonts((rel) => base + rel))
+  }
+  // The router's boot step awaits the same request.
   appContext()
-    .loadPolicy(Utils.asset(''))
+    .loadPolicy(base)
     .catch(() => undefined)
-  return app
+  return Launch(App, appSettings, settings, appData)
 }

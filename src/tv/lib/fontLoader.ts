@@ -1,22 +1,46 @@
-interface FontSpec {
+export interface FontSpec {
   family: string
   url?: string
   urls?: string[]
   descriptors?: FontFaceDescriptors
 }
 
+interface Started {
+  face: FontFace
+  loaded: Promise<FontFace>
+}
+
+/** Faces already started, by family, descriptors and absolute URLs: each font is fetched once. */
+const started = new Map<string, Started>()
+
+function start(font: FontSpec): Started {
+  const urls = (font.urls ?? (font.url ? [font.url] : [])).map((u) => new URL(u, window.location.href).href)
+  const key = JSON.stringify([font.family, font.descriptors ?? {}, urls])
+  let s = started.get(key)
+  if (!s) {
+    const face = new FontFace(font.family, urls.map((u) => `url(${u})`).join(', '), font.descriptors ?? {})
+    ;(document.fonts as unknown as { add(f: FontFace): void }).add(face)
+    s = { face, loaded: face.load() }
+    started.set(key, s)
+  }
+  return s
+}
+
+/** Starts downloading font faces now (before Lightning's stage exists); the loader below reuses them. */
+export function preloadFonts(fonts: FontSpec[]): void {
+  for (const f of fonts) start(f).loaded.catch(() => undefined)
+}
+
 /**
  * Loads every font face at once (the SDK's default loader loads them one after another, which
- * puts the second font's download on the path to the first frame).
+ * puts the second font's download on the path to the first frame), reusing preloaded faces.
  */
 export function parallelFontLoader(fonts: FontSpec[], store: FontFace[]): Promise<unknown> {
   return Promise.all(
-    fonts.map(({ family, url, urls, descriptors }) => {
-      const src = (urls ?? (url ? [url] : [])).map((u) => `url(${u})`).join(', ')
-      const face = new FontFace(family, src, descriptors ?? {})
-      store.push(face)
-      ;(document.fonts as unknown as { add(f: FontFace): void }).add(face)
-      return face.load()
+    fonts.map((f) => {
+      const s = start(f)
+      if (!store.includes(s.face)) store.push(s.face)
+      return s.loaded
     }),
   )
 }
