@@ -192,7 +192,7 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
-      const r = await svc.idempotent(`decision:${id}`, key, req.body, (k) => svc.decide(id, k, req.body, { deviceHash }))
+      const r = await svc.idempotent(`decision:${id}`, key, req.body, (keyHash) => svc.decide(id, keyHash, req.body, { deviceHash }))
       return sendIdempotent(reply, r)
     },
   )
@@ -216,7 +216,7 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
-      const r = await svc.idempotent(`withdrawal:${id}`, key, req.body, (k) => svc.withdraw(id, k, req.body, { deviceHash }))
+      const r = await svc.idempotent(`withdrawal:${id}`, key, req.body, (keyHash) => svc.withdraw(id, keyHash, req.body, { deviceHash }))
       return sendIdempotent(reply, r)
     },
   )

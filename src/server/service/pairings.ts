@@ -16,6 +16,7 @@ import {
   type DecisionResponse,
   type Decisions,
   type PairingEventType,
+  type PairingState,
   type PairingStatus,
   type Scope,
   type WithdrawalRequest,
@@ -52,6 +53,13 @@ export interface IdempotentResult extends StoredResponse {
 
 const MAX_POLL_INTERVAL = 60
 const LOCK_MS = 30_000
+// Read once: every status poll consults these, and a binding imported through the protocol's
+// index is a chain of getters on each access.
+const FINAL: readonly PairingState[] = FINAL_STATES
+const PACE_TOLERANCE = POLL_TOLERANCE
+const PACE_INCREMENT = SLOW_DOWN_INCREMENT
+/** `Authorization: Bearer <token>`; the token follows the 7 characters of `Bearer `. */
+const BEARER = /^Bearer [A-Za-z0-9_-]{20,100}$/
 
 let lastIsoMs = NaN
 let lastIso = ''
@@ -113,8 +121,8 @@ export class PairingService {
     for (let attempt = 0; attempt < 5; attempt++) {
       const rec = await this.d.live.getPairing(id)
       if (!rec) return null
-      if (FINAL_STATES.includes(rec.state) || this.now() < rec.expiresAt) return rec
       const now = this.now()
+      if (FINAL.includes(rec.state) || now < rec.expiresAt) return rec
       const next: PairingRecord = { ...rec, state: 'expired', expiresAt: now, purgeAt: now + this.config.retentionS * 1000 }
       const r = await this.d.live.casPairing(id, rec.version, next, this.event('expired'))
       if (r.ok && r.record) return r.record
@@ -123,17 +131,20 @@ export class PairingService {
   }
 
   async load(id: string): Promise<PairingRecord> {
-    const rec = await this.find(id)
+    // The first read of `find`, inline: a live or final pairing (every status poll but the one
+    // that finds it overdue) costs one store read and no further hop.
+    const first = await this.d.live.getPairing(id)
+    const rec = first && (FINAL.includes(first.state) || this.now() < first.expiresAt) ? first : first && (await this.find(id))
     if (!rec) throw new ApiError(404, 'not_found', 'No such pairing (it may have ended and been forgotten).')
     return rec
   }
 
   /** Resolves a bearer token to its pairing and role; 401 when it is not one of `roles` for `pairingId`. */
   async authenticate(authorization: string | undefined, pairingId: string | null, roles: Role[]): Promise<{ pairingId: string; role: Role }> {
-    const m = /^Bearer ([A-Za-z0-9_-]{20,100})$/.exec(authorization ?? '')
-    if (!m) throw unauthorized('A bearer token is required (Authorization: Bearer <token>).')
+    if (authorization === undefined || !BEARER.test(authorization)) throw unauthorized('A bearer token is required (Authorization: Bearer <token>).')
+    const token = authorization.slice(7)
     for (const role of roles) {
-      const entry = await this.d.live.getToken(role, this.d.hasher.hash(role, m[1]))
+      const entry = await this.d.live.getToken(role, this.d.hasher.hash(role, token))
       if (entry && (pairingId === null || entry.pairingId === pairingId)) return { pairingId: entry.pairingId, role }
     }
     throw unauthorized('The token is not valid for this pairing.')
@@ -152,8 +163,8 @@ export class PairingService {
 
   private pace(rec: PairingRecord, who: string) {
     return this.d.live.pace(`poll:${rec.id}:${who}`, rec.interval, {
-      tolerance: POLL_TOLERANCE,
-      increment: SLOW_DOWN_INCREMENT,
+      tolerance: PACE_TOLERANCE,
+      increment: PACE_INCREMENT,
       max: MAX_POLL_INTERVAL,
       ttlMs: Math.max(rec.purgeAt - this.now(), 60_000),
     })
@@ -276,7 +287,7 @@ export class PairingService {
   async revoke(pairingId: string): Promise<void> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const rec = await this.find(pairingId)
-      if (!rec || FINAL_STATES.includes(rec.state)) return
+      if (!rec || FINAL.includes(rec.state)) return
       const now = this.now()
       const next: PairingRecord = { ...rec, state: 'revoked', expiresAt: now, purgeAt: now + this.config.retentionS * 1000 }
       if ((await this.d.live.casPairing(pairingId, rec.version, next, this.event('revoked'))).ok) {
@@ -302,10 +313,13 @@ export class PairingService {
 
   // ---- idempotency ------------------------------------------------------------------------
 
-  /** Runs `fn` once per (pairing, Idempotency-Key) and payload (draft-ietf-httpapi-idempotency-key-header). */
-  async idempotent(scope: string, key: string | undefined, payload: unknown, fn: (key: string) => Promise<StoredResponse>): Promise<IdempotentResult> {
-    const k = parseIdempotencyKey(key)
-    const storeKey = `idem:${scope}:${this.d.hasher.hash('idem', k)}`
+  /**
+   * Runs `fn` once per (pairing, Idempotency-Key) and payload (draft-ietf-httpapi-idempotency-key-header).
+   * `fn` gets the key's HMAC (the ledger's decision id), computed once here.
+   */
+  async idempotent(scope: string, key: string | undefined, payload: unknown, fn: (keyHash: string) => Promise<StoredResponse>): Promise<IdempotentResult> {
+    const keyHash = this.d.hasher.hash('idem', parseIdempotencyKey(key))
+    const storeKey = `idem:${scope}:${keyHash}`
     const fingerprint = sha256Hex(canonicalJson(payload))
     const ttl = this.config.retentionS * 1000
     // In flight, the entry is a short lease: a process that dies mid-request must not block the
@@ -318,7 +332,7 @@ export class PairingService {
       return { ...begin.response, replayed: true }
     }
     try {
-      const res = await fn(k)
+      const res = await fn(keyHash)
       await this.d.live.idempotencyComplete(storeKey, res, ttl)
       return { ...res, replayed: false }
     } catch (e) {
@@ -327,13 +341,10 @@ export class PairingService {
     }
   }
 
-  idempotencyKeyHash(key: string): string {
-    return this.d.hasher.hash('idem', key)
-  }
-
   // ---- TV: decision -----------------------------------------------------------------------
 
-  async decide(pairingId: string, key: string, body: DecisionRequest, auth: { deviceHash?: string } = {}): Promise<StoredResponse> {
+  /** `keyHash`: the Idempotency-Key's HMAC, from `idempotent`. */
+  async decide(pairingId: string, keyHash: string, body: DecisionRequest, auth: { deviceHash?: string } = {}): Promise<StoredResponse> {
     const lock = `lock:decision:${pairingId}`
     if (!(await this.d.live.putOnce(lock, LOCK_MS))) throw new ApiError(409, 'decision_in_progress', 'Another decision for this pairing is being recorded.')
     try {
@@ -355,7 +366,7 @@ export class PairingService {
         kind: 'consent',
         receipt_id: randomUUID(),
         pairing_id: pairingId,
-        decision_id: this.idempotencyKeyHash(key),
+        decision_id: keyHash,
         subject: { device_id_hash: rec.deviceHash, device_name: rec.tvName },
         requester: { phone_name: rec.phoneName ?? '' },
         decisions: orderedDecisions(body.decisions),
@@ -399,7 +410,8 @@ export class PairingService {
 
   // ---- TV: withdrawal ---------------------------------------------------------------------
 
-  async withdraw(pairingId: string, key: string, body: WithdrawalRequest, auth: { deviceHash?: string }): Promise<StoredResponse> {
+  /** `keyHash`: the Idempotency-Key's HMAC, from `idempotent`. */
+  async withdraw(pairingId: string, keyHash: string, body: WithdrawalRequest, auth: { deviceHash?: string }): Promise<StoredResponse> {
     const lock = `lock:decision:${pairingId}`
     if (!(await this.d.live.putOnce(lock, LOCK_MS))) throw new ApiError(409, 'decision_in_progress', 'Another change to this consent is being recorded.')
     try {
@@ -419,7 +431,7 @@ export class PairingService {
         kind: 'withdrawal',
         receipt_id: randomUUID(),
         pairing_id: pairingId,
-        decision_id: this.idempotencyKeyHash(key),
+        decision_id: keyHash,
         subject: consent.subject,
         requester: consent.requester,
         decisions,

@@ -25,11 +25,23 @@ interface Expiring<T> {
   expiresAt: number
 }
 
+/** Poll pacing of one key, flat: a status poll reads and updates it on every request. */
+interface PaceEntry {
+  last: number
+  interval: number
+  expiresAt: number
+}
+
 export class MemoryLiveStore implements LiveStore {
   private readonly pairings = new Map<string, PairingSlot>()
-  private readonly tokens = new Map<string, TokenEntry>()
+  /**
+   * Token hash → entry, one map per kind: a poll's bearer lookup then searches the TV (or phone)
+   * tokens only, not a table four times as large, and the key is the hash itself (no joined
+   * `kind:hash` string to build and hash on every request).
+   */
+  private readonly tokens = new Map<TokenKind, Map<string, TokenEntry>>()
   private readonly counters = new Map<string, Expiring<number>>()
-  private readonly paces = new Map<string, Expiring<{ last: number; interval: number }>>()
+  private readonly paces = new Map<string, PaceEntry>()
   private readonly once = new Map<string, number>()
   private readonly idem = new Map<string, Expiring<{ fingerprint: string; response?: StoredResponse }>>()
   private readonly listeners = new Map<string, Set<() => void>>()
@@ -43,17 +55,21 @@ export class MemoryLiveStore implements LiveStore {
   async createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent): Promise<boolean> {
     if (this.pairings.has(record.id)) return false
     for (const t of tokens) if (this.liveToken(t.kind, t.hash)) return false
-    for (const t of tokens) this.tokens.set(tokenKey(t.kind, t.hash), { pairingId: record.id, used: false })
+    for (const t of tokens) this.tokensOf(t.kind).set(t.hash, { pairingId: record.id, used: false })
     const stored = { ...record, eventId: 1 }
     const ev: StoredEvent = { id: 1, type: event.type, data: event.data(stored, 1), at: this.now() }
     this.pairings.set(record.id, { record: stored, events: [ev], lastEventId: 1 })
     return true
   }
 
+  // getPairing, getToken and pace run on every status poll. They are plain functions returning
+  // a settled promise rather than `async` ones, which would add a suspended frame per call; none
+  // of them can throw.
+
   /** Records are immutable values: a change replaces the whole record, so no copy is needed. */
-  async getPairing(id: string): Promise<PairingRecord | null> {
+  getPairing(id: string): Promise<PairingRecord | null> {
     const slot = this.slot(id)
-    return slot ? slot.record : null
+    return Promise.resolve(slot ? slot.record : null)
   }
 
   async casPairing(id: string, expectedVersion: number, next: PairingRecord, event?: NewEvent) {
@@ -75,13 +91,13 @@ export class MemoryLiveStore implements LiveStore {
 
   async addToken(kind: TokenKind, hash: string, pairingId: string): Promise<boolean> {
     if (this.liveToken(kind, hash)) return false
-    this.tokens.set(tokenKey(kind, hash), { pairingId, used: false })
+    this.tokensOf(kind).set(hash, { pairingId, used: false })
     return true
   }
 
-  async getToken(kind: TokenKind, hash: string): Promise<TokenEntry | null> {
+  getToken(kind: TokenKind, hash: string): Promise<TokenEntry | null> {
     const t = this.liveToken(kind, hash)
-    return t ? { pairingId: t.pairingId, used: t.used } : null
+    return Promise.resolve(t ? { pairingId: t.pairingId, used: t.used } : null)
   }
 
   async useToken(kind: TokenKind, hash: string) {
@@ -121,20 +137,19 @@ export class MemoryLiveStore implements LiveStore {
     return { count: c.value, resetAt: c.expiresAt }
   }
 
-  async pace(key: string, intervalS: number, opts: { tolerance: number; increment: number; max: number; ttlMs: number }): Promise<PaceResult> {
+  pace(key: string, intervalS: number, opts: { tolerance: number; increment: number; max: number; ttlMs: number }): Promise<PaceResult> {
     const now = this.now()
     const p = this.paces.get(key)
     if (!p || p.expiresAt <= now) {
-      this.paces.set(key, { value: { last: now, interval: intervalS }, expiresAt: now + opts.ttlMs })
-      return { ok: true, interval: intervalS }
+      this.paces.set(key, { last: now, interval: intervalS, expiresAt: now + opts.ttlMs })
+      return Promise.resolve({ ok: true, interval: intervalS })
     }
-    const s = p.value
-    s.interval = Math.max(s.interval, intervalS)
-    const ok = now - s.last >= s.interval * 1000 * (1 - opts.tolerance)
-    if (!ok) s.interval = Math.min(opts.max, s.interval + opts.increment)
-    s.last = now
+    p.interval = Math.max(p.interval, intervalS)
+    const ok = now - p.last >= p.interval * 1000 * (1 - opts.tolerance)
+    if (!ok) p.interval = Math.min(opts.max, p.interval + opts.increment)
+    p.last = now
     p.expiresAt = now + opts.ttlMs
-    return { ok, interval: s.interval }
+    return Promise.resolve({ ok, interval: p.interval })
   }
 
   async putOnce(key: string, ttlMs: number): Promise<boolean> {
@@ -181,7 +196,7 @@ export class MemoryLiveStore implements LiveStore {
   sweep(): void {
     const now = this.now()
     for (const [id, slot] of this.pairings) if (slot.record.purgeAt <= now) this.pairings.delete(id)
-    for (const [k, t] of this.tokens) if (!this.pairings.has(t.pairingId)) this.tokens.delete(k)
+    for (const tokens of this.tokens.values()) for (const [k, t] of tokens) if (!this.pairings.has(t.pairingId)) tokens.delete(k)
     for (const [k, c] of this.counters) if (c.expiresAt <= now) this.counters.delete(k)
     for (const [k, p] of this.paces) if (p.expiresAt <= now) this.paces.delete(k)
     for (const [k, exp] of this.once) if (exp <= now) this.once.delete(k)
@@ -197,11 +212,17 @@ export class MemoryLiveStore implements LiveStore {
     return slot
   }
 
+  private tokensOf(kind: TokenKind): Map<string, TokenEntry> {
+    let tokens = this.tokens.get(kind)
+    if (!tokens) this.tokens.set(kind, (tokens = new Map()))
+    return tokens
+  }
+
   private liveToken(kind: TokenKind, hash: string): TokenEntry | undefined {
-    const key = tokenKey(kind, hash)
-    const t = this.tokens.get(key)
+    const tokens = this.tokens.get(kind)
+    const t = tokens?.get(hash)
     if (t && !this.slot(t.pairingId)) {
-      this.tokens.delete(key)
+      tokens?.delete(hash)
       return undefined
     }
     return t
@@ -218,8 +239,4 @@ export class MemoryLiveStore implements LiveStore {
       }
     }
   }
-}
-
-function tokenKey(kind: TokenKind, hash: string): string {
-  return `${kind}:${hash}`
 }
