@@ -135,14 +135,19 @@ describe('phone page: the whole flow', () => {
     const phoneToken = ((await (await claim).json()) as { phone_token: string }).phone_token
     expect(phoneToken.length).toBeGreaterThan(16)
     await expect.poll(() => title(page)).toBe('核对电视')
+    // The sealed record lands a moment after the claim (key from IndexedDB, AES-GCM); a reload
+    // before it finds only the "used here" marker, by design (session.ts).
+    await expect.poll(() => webStorageText(page)).toContain('"sealed":"')
     await page.reload()
     await expect.poll(() => title(page)).toBe('核对电视')
     expect(await page.locator('.question').innerText()).toContain(tv.user_code)
     expect((await tvStatus(svc, tv)).state).toBe('claimed')
+    const sealedBefore = await webStorageText(page)
     await page.tap('#confirm-yes')
     await page.tap('label[for=scope-location]')
     await page.tap('#choose-submit')
     await expect.poll(() => title(page)).toBe('等待电视主人确认')
+    await expect.poll(() => webStorageText(page)).not.toBe(sealedBefore)
     await page.reload()
     await expect.poll(() => title(page)).toBe('等待电视主人确认')
     expect((await tvStatus(svc, tv)).state).toBe('consent_pending')
