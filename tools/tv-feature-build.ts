@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { join, relative, resolve, sep } from 'node:path'
 import { build, type Plugin } from 'esbuild'
-import { hostGlobal, hostModuleKeys } from './tv-feature-host'
+import { readHostModules } from './tv-feature-host'
 
 const ROOT = resolve(__dirname, '..')
 
@@ -20,8 +20,7 @@ export const FEATURES = ['pairing']
 /** Replaces imports of the first bundle's modules with the instances it exposes. */
 function hostModules(root: string, featureDir: string): Plugin {
   const TV_SRC = join(root, 'src/tv')
-  const keys = hostModuleKeys(root)
-  const global = hostGlobal(root)
+  const { keys, global } = readHostModules(root)
   return {
     name: 'miitee-host-modules',
     setup(b) {

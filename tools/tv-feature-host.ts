@@ -5,15 +5,18 @@ import { join, resolve } from 'node:path'
 
 const ROOT = resolve(__dirname, '..')
 
-/** The keys of HOST_MODULES, read from the source (it imports Lightning, so it is not run here). */
-export function hostModuleKeys(root = ROOT): Set<string> {
-  const src = readFileSync(join(root, 'src/tv/features/hostModules.ts'), 'utf8')
-  const block = src.slice(src.indexOf('HOST_MODULES'))
-  return new Set([...block.slice(0, block.indexOf('}')).matchAll(/^\s*'([^']+)':/gm)].map((m) => m[1]))
+export interface HostModules {
+  /** The keys of HOST_MODULES. */
+  keys: Set<string>
+  /** HOST_MODULES_GLOBAL: the global the feature bundle reads them from. */
+  global: string
 }
 
-export function hostGlobal(root = ROOT): string {
-  const m = /HOST_MODULES_GLOBAL = '([^']+)'/.exec(readFileSync(join(root, 'src/tv/features/hostModules.ts'), 'utf8'))
-  if (!m) throw new Error('src/tv/features/hostModules.ts: HOST_MODULES_GLOBAL not found')
-  return m[1]
+export function readHostModules(root = ROOT): HostModules {
+  const src = readFileSync(join(root, 'src/tv/features/hostModules.ts'), 'utf8')
+  const global = /HOST_MODULES_GLOBAL = '([^']+)'/.exec(src)
+  if (!global) throw new Error('src/tv/features/hostModules.ts: HOST_MODULES_GLOBAL not found')
+  const block = src.slice(src.indexOf('HOST_MODULES'))
+  const keys = new Set([...block.slice(0, block.indexOf('}')).matchAll(/^\s*'([^']+)':/gm)].map((m) => m[1]))
+  return { keys, global: global[1] }
 }

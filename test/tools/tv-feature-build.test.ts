@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { buildTvFeatures } from '../../tools/tv-feature-build'
-import { hostGlobal, hostModuleKeys } from '../../tools/tv-feature-host'
+import { readHostModules } from '../../tools/tv-feature-host'
 
 const tmp = mkdtempSync(join(tmpdir(), 'miitee-features-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -51,10 +51,11 @@ describe('tools/tv-feature-build', () => {
   it('builds the pairing feature with no second copy of a first-bundle module', async () => {
     const [r] = await buildTvFeatures(join(tmp, 'real'), { minify: false })
     const code = readFileSync(r.file, 'utf8')
-    const used = new Set([...code.matchAll(new RegExp(`globalThis\\["${hostGlobal()}"\\]\\["([^"]+)"\\]`, 'g'))].map((m) => m[1]))
+    const host = readHostModules()
+    const used = new Set([...code.matchAll(new RegExp(`globalThis\\["${host.global}"\\]\\["([^"]+)"\\]`, 'g'))].map((m) => m[1]))
     expect(used.has('services/AppContext')).toBe(true)
     expect(used.has('@lightningjs/sdk')).toBe(true)
-    for (const key of used) expect(hostModuleKeys().has(key), key).toBe(true)
+    for (const key of used) expect(host.keys.has(key), key).toBe(true)
     // Source files of the first bundle appear in esbuild's unminified output as path comments.
     const bundled = [...code.matchAll(/^\/\/ (src\/[^\n]+)$/gm)].map((m) => m[1])
     expect(bundled.some((f) => f.startsWith('src/tv/pairing/'))).toBe(true)

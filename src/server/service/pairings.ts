@@ -61,6 +61,11 @@ const PACE_INCREMENT = SLOW_DOWN_INCREMENT
 /** `Authorization: Bearer <token>`; the token follows the 7 characters of `Bearer `. */
 const BEARER = /^Bearer [A-Za-z0-9_-]{20,100}$/
 
+/** Final, or not yet past its deadline: the record stands as stored (no expiry to apply). */
+function isCurrent(rec: PairingRecord, now: number): boolean {
+  return FINAL.includes(rec.state) || now < rec.expiresAt
+}
+
 let lastIsoMs = NaN
 let lastIso = ''
 
@@ -122,7 +127,7 @@ export class PairingService {
       const rec = await this.d.live.getPairing(id)
       if (!rec) return null
       const now = this.now()
-      if (FINAL.includes(rec.state) || now < rec.expiresAt) return rec
+      if (isCurrent(rec, now)) return rec
       const next: PairingRecord = { ...rec, state: 'expired', expiresAt: now, purgeAt: now + this.config.retentionS * 1000 }
       const r = await this.d.live.casPairing(id, rec.version, next, this.event('expired'))
       if (r.ok && r.record) return r.record
@@ -134,7 +139,7 @@ export class PairingService {
     // The first read of `find`, inline: a live or final pairing (every status poll but the one
     // that finds it overdue) costs one store read and no further hop.
     const first = await this.d.live.getPairing(id)
-    const rec = first && (FINAL.includes(first.state) || this.now() < first.expiresAt) ? first : first && (await this.find(id))
+    const rec = first && isCurrent(first, this.now()) ? first : first && (await this.find(id))
     if (!rec) throw new ApiError(404, 'not_found', 'No such pairing (it may have ended and been forgotten).')
     return rec
   }

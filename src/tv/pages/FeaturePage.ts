@@ -1,7 +1,7 @@
 import { Lightning, Router } from '@lightningjs/sdk'
 import { appContext } from '../services/AppContext'
 import { SAFE } from '../lib/screen'
-import { label } from '../lib/pageTemplate'
+import { label, pageTemplate } from '../lib/pageTemplate'
 import { log } from '../lib/testHook'
 
 type PageClass = new (...args: never[]) => Lightning.Component
@@ -13,13 +13,7 @@ type PageClass = new (...args: never[]) => Lightning.Component
  */
 export default class FeaturePage extends Lightning.Component {
   static override _template() {
-    return {
-      rect: true,
-      w: 1920,
-      h: 1080,
-      color: 0xff101418,
-      Message: { x: SAFE.x, y: SAFE.y, ...label(40) },
-    }
+    return pageTemplate({ Message: { x: SAFE.x, y: SAFE.y, ...label(40) } })
   }
 
   private _screen: Lightning.Component | null = null

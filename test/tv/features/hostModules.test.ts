@@ -6,11 +6,11 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import * as sdk from '@lightningjs/sdk'
 import { HOST_MODULES, HOST_MODULES_GLOBAL, exposeHostModules } from '../../../src/tv/features/hostModules'
-import { hostModuleKeys } from '../../../tools/tv-feature-host'
+import { readHostModules } from '../../../tools/tv-feature-host'
 
 describe('HOST_MODULES', () => {
   it('lists the keys the feature build reads from the source', () => {
-    expect([...hostModuleKeys()].sort()).toEqual(Object.keys(HOST_MODULES).sort())
+    expect([...readHostModules().keys].sort()).toEqual(Object.keys(HOST_MODULES).sort())
   })
 
   it('maps each key to the module instance at that path under src/tv', async () => {
