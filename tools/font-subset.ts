@@ -5,14 +5,16 @@
 //   tsx tools/font-subset.ts [--out DIR] [--policy-dir DIR] [--weights 400,700] [--woff2]
 //                            [--budget-kb 500] [--force]
 //
-// Writes MiiteeSans-<Weight>.ttf / .woff (/.woff2 with --woff2) and font-manifest.json into
-// DIR (default static/fonts). When the manifest's char-set hash, source font fingerprint and
+// Writes MiiteeSans-<Weight>.ttf / .woff (/.woff2 with --woff2), MiiteeSans-metrics.json (each
+// character's advance per weight, read with HarfBuzz, so the app lays text out without measuring
+// it) and font-manifest.json into DIR (default static/fonts). When the manifest's char-set hash, source font fingerprint and
 // options match and every file is present, nothing is rebuilt.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, closeSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { FontMetricsFile } from '../src/core/text/fontMetrics'
 
 type SubsetFont = (font: Buffer, text: string, options?: { targetFormat?: 'sfnt' | 'woff' | 'woff2'; keepFeatures?: string[]; noHinting?: boolean }) => Promise<Buffer>
 
@@ -34,7 +36,8 @@ type Ext = keyof typeof FORMATS
 // closure would add ~400 glyphs (+65 KB) that canvas text never uses.
 const KEEP_FEATURES = ['ccmp', 'locl', 'liga', 'calt', 'kern', 'mark', 'mkmk']
 const MANIFEST = 'font-manifest.json'
-const TOOL_REVISION = 1
+export const METRICS_FILE = `${FAMILY}-metrics.json`
+const TOOL_REVISION = 2
 
 // Common CJK / full-width punctuation, digits and symbols the UI may use without them appearing
 // in today's strings.
@@ -235,6 +238,31 @@ function fontFingerprint(path: string): { revision: string; checksum: string } {
   }
 }
 
+/**
+ * Advance of every character of `chars` in each built weight, grouped by advance (font units):
+ * the app's glyph widths. HarfBuzz maps each code point to its nominal glyph as browsers do.
+ */
+async function fontMetrics(built: { weight: number; ext: Ext; data: Buffer }[], chars: string[]): Promise<FontMetricsFile> {
+  const hb = await import('harfbuzzjs')
+  const faces: FontMetricsFile['faces'] = {}
+  let unitsPerEm = 0
+  for (const b of built.filter((x) => x.ext === 'ttf')) {
+    const face = new hb.Face(new hb.Blob(b.data))
+    const font = new hb.Font(face)
+    if (unitsPerEm && face.upem !== unitsPerEm) throw new Error(`weights disagree on units per em (${unitsPerEm}, ${face.upem})`)
+    unitsPerEm = face.upem
+    const groups: Record<string, string> = {}
+    for (const ch of chars) {
+      const glyph = font.nominalGlyph(ch.codePointAt(0)!)
+      if (glyph === undefined || glyph === 0) continue
+      const units = String(font.glyphHAdvance(glyph))
+      groups[units] = (groups[units] ?? '') + ch
+    }
+    faces[String(b.weight)] = groups
+  }
+  return { family: FAMILY, unitsPerEm, faces }
+}
+
 // --------------------------------------------------------------------------------------------
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`
@@ -257,6 +285,7 @@ function upToDate(manifestPath: string, expected: Pick<FontManifest, 'tool' | 's
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
   if (m.tool !== expected.tool || m.charset?.sha256 !== expected.charset.sha256 || !same(m.source, expected.source) || !same(m.options, expected.options) || m.budgetBytes !== expected.budgetBytes) return null
   const dir = dirname(manifestPath)
+  if (!existsSync(join(dir, METRICS_FILE))) return null
   for (const f of m.files ?? []) {
     const p = join(dir, f.file)
     if (!existsSync(p) || statSync(p).size !== f.bytes) return null
@@ -342,6 +371,7 @@ async function main() {
     totals: totalsOf(),
     droppedWeights: dropped,
   }
+  writeFileSync(join(opts.out, METRICS_FILE), JSON.stringify(await fontMetrics(built, chars)) + '\n')
   writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n')
   if (missing) console.warn(`font-subset: WARNING ${[...missing].length} characters are not in Noto Sans SC and will fall back to another font: ${missing}`)
   printSizes(manifest, `built in ${Math.round(performance.now() - started)} ms into ${relative(process.cwd(), opts.out) || '.'}`)

@@ -1,8 +1,11 @@
 import { Launch, type AppData, type PlatformSettings } from '@lightningjs/sdk'
 import App from './App'
 import { appContext } from './services/AppContext'
-import { parallelFontLoader, preloadFonts } from './lib/fontLoader'
+import { deferredFontLoader, preloadFonts } from './lib/fontLoader'
 import { appFonts } from './lib/appFonts'
+import { useCpuTextCanvases } from './lib/textCanvas'
+import { warmUpDefaultShader } from './lib/shaderWarmup'
+import type { PolicyLoadOptions } from './services/PolicyLibrary'
 
 type AppSettings = Parameters<typeof Launch>[1]
 
@@ -13,18 +16,23 @@ function staticBase(platformSettings: PlatformSettings): string {
 }
 
 export default function (appSettings: AppSettings, platformSettings: PlatformSettings, appData: AppData) {
-  // Firmware may bring its own loader; otherwise fetch all faces in parallel.
+  // Firmware may bring its own loader; otherwise fetch all faces in parallel, and build the app
+  // while they download (the router's boot step waits for them).
   const settings = platformSettings as PlatformSettings & { fontLoader?: unknown }
   const base = staticBase(platformSettings)
   if (!settings.fontLoader) {
-    settings.fontLoader = parallelFontLoader
+    settings.fontLoader = deferredFontLoader
     // Start the downloads before Launch builds the stage (WebGL set-up), not after it: the
     // first page needs the fonts and the policy, and both then arrive while the stage is made.
     preloadFonts(appFonts((rel) => base + rel))
   }
   // The router's boot step awaits the same request.
   appContext()
-    .loadPolicy(base)
+    .loadPolicy(base, (appSettings as { policy?: PolicyLoadOptions }).policy)
     .catch(() => undefined)
-  return Launch(App, appSettings, settings, appData)
+  const app = Launch(App, appSettings, settings, appData)
+  const stage = (app as unknown as { stage: Parameters<typeof useCpuTextCanvases>[0] & Parameters<typeof warmUpDefaultShader>[0] }).stage
+  useCpuTextCanvases(stage)
+  warmUpDefaultShader(stage)
+  return app
 }

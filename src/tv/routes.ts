@@ -1,12 +1,14 @@
-import { Router, Utils } from '@lightningjs/sdk'
+import { Router, Settings, Utils } from '@lightningjs/sdk'
 import ConsentGatePage from './pages/ConsentGatePage'
 import DeclinedPage from './pages/DeclinedPage'
 import PolicyReaderPage from './pages/PolicyReaderPage'
 import SettingsPage from './pages/SettingsPage'
 import FeaturePage from './pages/FeaturePage'
 import { loadPairingFeature } from './features/pairingFeature'
+import { fontsSettled } from './lib/fontLoader'
 import { appContext } from './services/AppContext'
 import { hook, log } from './lib/testHook'
+import type { PolicyLoadOptions } from './services/PolicyLibrary'
 
 const WIDGETS = ['ExitDialog']
 
@@ -18,9 +20,10 @@ async function startPairing() {
 
 /** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>, #settings. */
 export default {
-  // Load the compiled policy from our own static assets before the first page.
+  // Load the compiled policy from our own static assets before the first page, and let the
+  // fonts arrive before any page draws text.
   boot: async () => {
-    await appContext().loadPolicy(Utils.asset(''))
+    await Promise.all([appContext().loadPolicy(Utils.asset(''), Settings.get('app', 'policy', undefined) as PolicyLoadOptions | undefined), fontsSettled()])
   },
   root: async () => {
     const ctx = appContext()

@@ -253,7 +253,7 @@ describe('TV layout in Chromium: every line laid out for the real policy at S, M
           it.texts.forEach((t, ti) => {
             const w = want[ii][ti]
             expect(t.lineWidths, `${label} item ${ii} text ${ti} rendered`).not.toBeNull()
-            expect(t.lineWidths!.length, `${label} item ${ii} text ${ti}: Lightning drew ${t.lineWidths!.length} lines for ${w.lines}`).toBe(w.lines)
+            expect(t.lineWidths!.length, `${label} item ${ii} text ${ti}: ${t.lineWidths!.length} lines drawn for ${w.lines}`).toBe(w.lines)
             const over = t.lineWidths!.filter((lw) => lw > w.avail + TOLERANCE)
             expect(over, `${label} item ${ii} text ${ti} (${t.ref}) drawn wider than ${w.avail}: ${t.text}`).toEqual([])
             expect(Math.max(t.w!, t.h!)).toBeLessThanOrEqual(MAX_TEXTURE)

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { inflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { parseFontMetrics, type FontMetricsFile } from '../../src/core/text/fontMetrics'
 
 const ROOT = resolve(__dirname, '../..')
 const TSX = join(ROOT, 'node_modules/.bin/tsx')
@@ -42,11 +43,11 @@ function readTables(file: Buffer): Map<string, Buffer> {
   return tables
 }
 
-/** Code points with a non-zero glyph in any Unicode cmap subtable of format 4 or 12. */
-function mappedCodePoints(file: Buffer): Set<number> {
+/** Code point → glyph id, for every code point with a non-zero glyph in a Unicode cmap subtable of format 4 or 12. */
+function cmapGlyphs(file: Buffer): Map<number, number> {
   const cmap = readTables(file).get('cmap')
   if (!cmap) throw new Error('no cmap table')
-  const out = new Set<number>()
+  const out = new Map<number, number>()
   for (let i = 0; i < cmap.readUInt16BE(2); i++) {
     const platform = cmap.readUInt16BE(4 + 8 * i)
     const encoding = cmap.readUInt16BE(6 + 8 * i)
@@ -63,17 +64,40 @@ function mappedCodePoints(file: Buffer): Set<number> {
         const ro = t.readUInt16BE(roPos(k))
         for (let c = startAt(k); c <= endAt(k) && c < 0xffff; c++) {
           const g = ro === 0 ? c + deltaAt(k) : t.readUInt16BE(roPos(k) + ro + 2 * (c - startAt(k)))
-          if ((ro === 0 ? g : g && g + deltaAt(k)) & 0xffff) out.add(c)
+          const glyph = ro === 0 ? g & 0xffff : g && (g + deltaAt(k)) & 0xffff
+          if (glyph) out.set(c, glyph)
         }
       }
     } else if (format === 12) {
       for (let g = 0; g < t.readUInt32BE(12); g++) {
         const [start, end, glyph] = [0, 4, 8].map((o) => t.readUInt32BE(16 + 12 * g + o))
-        for (let c = start; c <= end; c++) if (glyph + c - start) out.add(c)
+        for (let c = start; c <= end; c++) if (glyph + c - start) out.set(c, glyph + c - start)
       }
     }
   }
   return out
+}
+
+/** Code points with a non-zero glyph in any Unicode cmap subtable of format 4 or 12. */
+function mappedCodePoints(file: Buffer): Set<number> {
+  return new Set(cmapGlyphs(file).keys())
+}
+
+/** Advance width (font units) of a glyph id, from hhea.numberOfHMetrics and hmtx. */
+function glyphAdvances(file: Buffer): (glyph: number) => number {
+  const tables = readTables(file)
+  const hhea = tables.get('hhea')
+  const hmtx = tables.get('hmtx')
+  if (!hhea || !hmtx) throw new Error('no hhea/hmtx table')
+  const n = hhea.readUInt16BE(34)
+  // Glyphs past numberOfHMetrics repeat the last advance (monospaced tail).
+  return (glyph) => hmtx.readUInt16BE(4 * Math.min(glyph, n - 1))
+}
+
+function unitsPerEm(file: Buffer): number {
+  const head = readTables(file).get('head')
+  if (!head) throw new Error('no head table')
+  return head.readUInt16BE(18)
 }
 
 const visible = (text: string) => [...new Set([...text].filter((ch) => !/[\p{Cc}\p{Cf}\p{Cs}]/u.test(ch)))]
@@ -114,7 +138,7 @@ const missingFrom = (font: Buffer, chars: string[]) => {
 interface Manifest {
   family: string
   glyphCount: number
-  charset: { sha256: string; count: number }
+  charset: { sha256: string; count: number; missingFromSource: string }
   files: { file: string; format: string; weight: number; bytes: number; glyphs: number }[]
   totals: Record<string, number>
 }
@@ -123,11 +147,17 @@ describe('tools/font-subset.ts', () => {
   let out: string
   let manifest: Manifest
   let log: string
+  // Read before the last test rebuilds the output with another policy.
+  let metricsJson: unknown
+  let ttfs: { weight: number; data: Buffer }[]
 
   beforeAll(() => {
     out = mkdtempSync(join(tmpdir(), 'miitee-font-'))
     log = runTool(['--out', out])
     manifest = JSON.parse(readFileSync(join(out, 'font-manifest.json'), 'utf8')) as Manifest
+    const metricsFile = join(out, 'MiiteeSans-metrics.json')
+    metricsJson = existsSync(metricsFile) ? JSON.parse(readFileSync(metricsFile, 'utf8')) : undefined
+    ttfs = manifest.files.filter((f) => f.format === 'truetype').map((f) => ({ weight: f.weight, data: readFileSync(join(out, f.file)) }))
   })
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
@@ -142,6 +172,54 @@ describe('tools/font-subset.ts', () => {
       expect(f.glyphs).toBeGreaterThan(manifest.charset.count * 0.9)
     }
     expect(manifest.glyphCount).toBe(manifest.files.find((f) => f.file === 'MiiteeSans-Regular.ttf')!.glyphs)
+  })
+
+  it('writes MiiteeSans-metrics.json that parseFontMetrics accepts, with one face per built weight', () => {
+    expect(metricsJson, 'MiiteeSans-metrics.json was not written').toBeDefined()
+    const table = parseFontMetrics(metricsJson)
+    const file = metricsJson as FontMetricsFile
+    expect(table.family).toBe(manifest.family)
+    expect(Object.keys(file.faces).sort()).toEqual(ttfs.map((t) => String(t.weight)).sort())
+    for (const t of ttfs) expect(file.unitsPerEm).toBe(unitsPerEm(t.data))
+    expect(table.probes('normal')).toHaveLength(3)
+  })
+
+  it('lists every character of the charset that the font maps, and only mapped ones', () => {
+    const file = metricsJson as FontMetricsFile
+    const policy = visible(policyText())
+    const ui = visible(uiText())
+    const ascii = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i))
+    for (const t of ttfs) {
+      const listed = new Set([...Object.values(file.faces[String(t.weight)]).join('')].map((ch) => ch.codePointAt(0)!))
+      const missing = (chars: string[]) => chars.filter((ch) => !listed.has(ch.codePointAt(0)!)).join('')
+      expect(missing(policy), `${t.weight}: policy characters without an advance`).toBe('')
+      expect(missing(ui), `${t.weight}: UI characters without an advance`).toBe('')
+      expect(missing(ascii), `${t.weight}: ASCII characters without an advance`).toBe('')
+      const mapped = mappedCodePoints(t.data)
+      expect([...listed].filter((cp) => !mapped.has(cp)).map((cp) => cp.toString(16)), `${t.weight}: listed but unmapped`).toEqual([])
+      // Every charset character the font has is listed; U+200B is in the charset without a glyph.
+      const unmapped = [...manifest.charset.missingFromSource].length + (listed.has(0x200b) ? 0 : 1)
+      expect(listed.size).toBe(manifest.charset.count - unmapped)
+    }
+  })
+
+  it('gives each character the advance of its cmap glyph in hmtx', () => {
+    const file = metricsJson as FontMetricsFile
+    expect(ttfs.length).toBeGreaterThanOrEqual(1)
+    for (const t of ttfs) {
+      const glyphs = cmapGlyphs(t.data)
+      const advance = glyphAdvances(t.data)
+      const wrong: string[] = []
+      for (const [units, chars] of Object.entries(file.faces[String(t.weight)])) {
+        for (const ch of chars) {
+          const glyph = glyphs.get(ch.codePointAt(0)!)
+          if (glyph === undefined || advance(glyph) !== Number(units)) wrong.push(`${ch} ${units} ≠ ${glyph === undefined ? 'unmapped' : advance(glyph)}`)
+        }
+      }
+      expect(wrong, `${t.weight}: advances that differ from hmtx`).toEqual([])
+    }
+    // Regular and Bold are different fonts: the advances must not be copied from one weight.
+    if (file.faces['700']) expect(file.faces['700']).not.toEqual(file.faces['400'])
   })
 
   it('stays within 500 KB for all files of each format', () => {
@@ -180,5 +258,15 @@ describe('tools/font-subset.ts', () => {
     const next = JSON.parse(readFileSync(join(out, 'font-manifest.json'), 'utf8')) as Manifest
     expect(next.charset.sha256).not.toBe(manifest.charset.sha256)
     for (const f of next.files) expect(missingFrom(readFileSync(join(out, f.file)), visible('龘齉靐附录罕见字测试'))).toBe('')
+    const metrics = parseFontMetrics(JSON.parse(readFileSync(join(out, 'MiiteeSans-metrics.json'), 'utf8')))
+    for (const ch of '龘齉靐') expect(metrics.advance('normal', ch.codePointAt(0)!), `${ch} in the rebuilt metrics`).toBeGreaterThan(0)
+  })
+
+  it('rebuilds when the metrics file is missing', () => {
+    runTool(['--out', out])
+    expect(runTool(['--out', out])).toContain('up to date')
+    rmSync(join(out, 'MiiteeSans-metrics.json'))
+    expect(runTool(['--out', out])).not.toContain('up to date')
+    expect(() => parseFontMetrics(JSON.parse(readFileSync(join(out, 'MiiteeSans-metrics.json'), 'utf8')))).not.toThrow()
   })
 })

@@ -23,6 +23,7 @@ export default class PageStrip extends Lightning.Component {
 
   set pagination(p: Pagination | null) {
     this._pagination = p
+    this._focusToRestore = null
     this._views.forEach((v) => this.tag('Views').childList.remove(v))
     this._views.clear()
     this._index = Math.min(this._index, Math.max(0, (p?.pages.length ?? 1) - 1))
@@ -46,6 +47,22 @@ export default class PageStrip extends Lightning.Component {
   }
 
   private _neighboursPending = false
+
+  // A page that leaves the screen (the gate once agreed, the reader under the settings) gives its
+  // pages' textures back at once: a page's text atlas is shared with no other page.
+  private _focusToRestore: number | null = null
+
+  override _inactive() {
+    if (!this._views.size) return
+    this._focusToRestore = this.current?.focusIndex ?? null
+    this._views.forEach((v) => this.tag('Views').childList.remove(v))
+    this._views.clear()
+    this.stage.gc(false)
+  }
+
+  override _active() {
+    this._sync()
+  }
 
   private _sync() {
     const p = this._pagination
@@ -82,6 +99,10 @@ export default class PageStrip extends Lightning.Component {
     const view = this.stage.c({ type: PolicyPageView, page: p.pages[i] }) as unknown as PolicyPageView
     this.tag('Views').childList.add(view)
     this._views.set(i, view)
+    if (i === this._index && this._focusToRestore !== null) {
+      view.focusIndex = this._focusToRestore
+      this._focusToRestore = null
+    }
   }
 
   private _place() {

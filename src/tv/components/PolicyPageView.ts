@@ -1,11 +1,13 @@
 import { Lightning } from '@lightningjs/sdk'
 import type { FontSpec, Page, PageItem } from '../../core/layout/types'
-import { COLORS, FONT_FAMILY } from '../lib/screen'
+import { COLORS } from '../lib/screen'
+import { PageTextAtlas } from '../lib/pageTextAtlas'
 import QrCode from './QrCode'
 
 /**
- * Draws one laid-out page: every item becomes a few small text elements (one texture each,
- * far below the 2048 px GPU limit) with lines the core's breaker already made (wordWrap off).
+ * Draws one laid-out page: every item becomes a few text elements showing lines the core's
+ * breaker already made. All of a page's text is drawn into one atlas texture (PageTextAtlas),
+ * at most 2048 px a side, and each element shows its region of it.
  */
 export default class PolicyPageView extends Lightning.Component {
   static override _template() {
@@ -39,7 +41,10 @@ export default class PolicyPageView extends Lightning.Component {
     const items = this.tag('Items')
     items.childList.clear()
     if (!this._page) return
-    items.children = this._page.items.map((item) => itemElement(item))
+    const atlas = new PageTextAtlas()
+    const children = this._page.items.map((item) => itemElement(item, atlas))
+    atlas.pack()
+    items.children = children
     this._placeHighlight()
   }
 
@@ -54,27 +59,16 @@ export default class PolicyPageView extends Lightning.Component {
   }
 }
 
-function textSpec(lines: string[], font: FontSpec, lineHeight: number, color = COLORS.text) {
-  return {
-    text: lines.join('\n'),
-    fontFace: FONT_FAMILY,
-    fontSize: font.size,
-    fontStyle: font.weight === 'bold' ? 'bold' : 'normal',
-    lineHeight,
-    wordWrap: false,
-    textColor: color,
-  }
-}
-
-function itemElement(item: PageItem): object {
+function itemElement(item: PageItem, atlas: PageTextAtlas): object {
+  const textSpec = (lines: string[], font: FontSpec, lineHeight: number, color: number) => atlas.text(lines, font, lineHeight, color)
   switch (item.kind) {
     case 'text': {
       const strong = item.role === 'section-title' || item.role === 'heading'
       return {
         x: item.x,
         y: item.y,
-        Text: { text: textSpec(item.lines, item.font, item.lineHeight, strong ? 0xffffffff : COLORS.text) },
-        Marker: item.marker ? { x: -item.font.size, text: textSpec([item.marker], item.font, item.lineHeight, COLORS.muted) } : undefined,
+        Text: textSpec(item.lines, item.font, item.lineHeight, strong ? 0xffffffff : COLORS.text),
+        Marker: item.marker ? { x: -item.font.size, ...textSpec([item.marker], item.font, item.lineHeight, COLORS.muted) } : undefined,
       }
     }
     case 'table-row': {
@@ -90,7 +84,7 @@ function itemElement(item: PageItem): object {
           children[`C${i}`] = {
             x: cell.x + item.padding,
             y: item.paddingY,
-            text: textSpec(cell.lines, item.font, item.lineHeight, item.header ? 0xffffffff : COLORS.text),
+            ...textSpec(cell.lines, item.font, item.lineHeight, item.header ? 0xffffffff : COLORS.text),
           }
         }
       })
@@ -101,11 +95,11 @@ function itemElement(item: PageItem): object {
         Bg: { texture: Lightning.Tools.getRoundRect(item.width, item.height, 12, 0, 0, true, COLORS.card) },
       }
       if (item.title.length) {
-        children.Title = { x: item.padding, y: item.padding, text: textSpec(item.title, item.titleFont, item.titleLineHeight, 0xffffffff) }
+        children.Title = { x: item.padding, y: item.padding, ...textSpec(item.title, item.titleFont, item.titleLineHeight, 0xffffffff) }
       }
       item.fields.forEach((f, i) => {
-        if (f.labelLines.length) children[`K${i}`] = { x: f.labelX, y: f.y, text: textSpec(f.labelLines, item.labelFont, item.lineHeight, COLORS.muted) }
-        if (f.lines.length) children[`V${i}`] = { x: f.x, y: f.y, text: textSpec(f.lines, item.font, item.lineHeight, COLORS.text) }
+        if (f.labelLines.length) children[`K${i}`] = { x: f.labelX, y: f.y, ...textSpec(f.labelLines, item.labelFont, item.lineHeight, COLORS.muted) }
+        if (f.lines.length) children[`V${i}`] = { x: f.x, y: f.y, ...textSpec(f.lines, item.font, item.lineHeight, COLORS.text) }
       })
       return { x: item.x, y: item.y, w: item.width, h: item.height, children }
     }
@@ -114,7 +108,7 @@ function itemElement(item: PageItem): object {
         x: item.x,
         y: item.y,
         Code: { type: QrCode, maxSize: item.size, data: item.href },
-        Caption: { x: item.captionX, y: item.captionY, text: textSpec(item.caption, item.captionFont, item.captionLineHeight, COLORS.muted) },
+        Caption: { x: item.captionX, y: item.captionY, ...textSpec(item.caption, item.captionFont, item.captionLineHeight, COLORS.muted) },
       }
   }
 }

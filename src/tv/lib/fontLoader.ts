@@ -44,3 +44,19 @@ export function parallelFontLoader(fonts: FontSpec[], store: FontFace[]): Promis
     }),
   )
 }
+
+/** Settles once every started face has loaded or failed (a failed face leaves the fallback font in use). */
+export function fontsSettled(): Promise<void> {
+  return Promise.allSettled([...started.values()].map((s) => s.loaded)).then(() => undefined)
+}
+
+/**
+ * Starts the faces like parallelFontLoader but lets the SDK build the app at once: the app and
+ * its router are set up while the fonts download, and the router's boot step waits for
+ * fontsSettled() before any page draws text. A font that fails to load leaves the app on the
+ * fallback font instead of the SDK's blank screen (its loader rejects and the app is never made).
+ */
+export function deferredFontLoader(fonts: FontSpec[], store: FontFace[]): Promise<void> {
+  parallelFontLoader(fonts, store).catch(() => undefined)
+  return Promise.resolve()
+}

@@ -2,13 +2,14 @@ import type { PolicyDocument } from '../../core/policy/model'
 import type { TextSize } from '../../core/layout/types'
 import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
 import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
+import { FONT_METRICS_PATH, loadFontMetrics } from '../lib/fontMetrics'
 import type { KeyValueStore } from './KeyValueStore'
 import type { ConsentServices } from '../pairing'
 import { loadPairingFeature } from '../features/pairingFeature'
 import { pairingServiceUrl } from './pairingServiceUrl'
 import { platformBridge } from '../platform/PlatformBridge'
 import { PolicyAcceptanceStore } from './PolicyAcceptanceStore'
-import { PolicyLibrary, loadPolicy } from './PolicyLibrary'
+import { PolicyLibrary, loadPolicy, type PolicyLoadOptions } from './PolicyLibrary'
 import { PreferencesStore, type Preferences } from './PreferencesStore'
 import { READER_BODY, QR_SIZE, GATE_BODY } from '../lib/layout'
 
@@ -36,9 +37,12 @@ export class AppContext {
   private _loading: Promise<PolicyDocument> | null = null
 
   /** Fetches the policy once; the entry point starts it while the fonts load, the router's boot awaits it. */
-  loadPolicy(baseUrl: string): Promise<PolicyDocument> {
+  loadPolicy(baseUrl: string, options?: PolicyLoadOptions): Promise<PolicyDocument> {
     if (!this._loading) {
-      this._loading = loadPolicy(baseUrl).then((doc) => {
+      // The glyph advances come with the policy: the first pagination then measures nothing.
+      const metrics = loadFontMetrics(baseUrl + FONT_METRICS_PATH)
+      this._loading = loadPolicy(baseUrl, options).then(async (doc) => {
+        await metrics
         this.library = new PolicyLibrary(doc, canvasGlyphWidths(), READER_BODY, QR_SIZE)
         return doc
       })

@@ -141,9 +141,12 @@ export interface RenderedText {
   /** path of the element under the page view's item element, e.g. "Text", "C2", "V0", "Caption" */
   ref: string
   text: string
-  /** Lightning's own measurement of each drawn line (TextTexture renderInfo), when rendered */
+  /**
+   * Canvas width of each drawn line, when rendered: Lightning's own measurement for its text
+   * textures (renderInfo); for a region of a page's text atlas, measured here in the region's font
+   */
   lineWidths: number[] | null
-  /** the text texture's size in pixels, when rendered */
+  /** size in pixels of the GPU texture the text is drawn in (a page atlas for atlas regions), when rendered */
   w: number | null
   h: number | null
 }
@@ -164,8 +167,8 @@ export interface RenderedPage {
 
 /**
  * What the current PolicyPageView on screen actually draws (the reader's, or the consent gate's
- * summary with which = 'summary'): the text elements of each item, with Lightning's measured line
- * widths and texture sizes. Waits until every text texture has rendered.
+ * summary with which = 'summary'): the text elements of each item, with the canvas widths of their
+ * lines and the sizes of the textures they are drawn in. Waits until every text texture has rendered.
  */
 export async function renderedPage(page: Page, which: 'reader' | 'summary' = 'reader', timeoutMs = 5000): Promise<RenderedPage> {
   const probe = (w: 'reader' | 'summary') => {
@@ -189,7 +192,16 @@ export async function renderedPage(page: Page, which: 'reader' | 'summary' = 're
       let qrSide: number | null = null
       const walk = (el: any, ref: string) => {
         const t = el.texture
-        if (t && typeof t.text === 'string') {
+        if (t && t.block) {
+          // A region of the page's text atlas: measure its lines with the font it is drawn in.
+          const b = t.block
+          const src = t.source
+          const loaded = !!(src && src.isLoaded())
+          if (!loaded) pending = true
+          const ctx = document.createElement('canvas').getContext('2d')!
+          ctx.font = `${b.font.weight === 'bold' ? 'bold ' : ''}${b.font.size}px "${b.font.family ?? 'MiiteeSans'}"`
+          texts.push({ ref, text: b.lines.join('\n'), lineWidths: loaded ? b.lines.map((l: string) => ctx.measureText(l).width) : null, w: loaded ? src.w : null, h: loaded ? src.h : null })
+        } else if (t && typeof t.text === 'string') {
           const ri = t.source && t.source.renderInfo
           if (!ri && t.text !== '') pending = true
           texts.push({ ref, text: t.text, lineWidths: ri ? ri.lineWidths.slice() : null, w: ri ? ri.w : null, h: ri ? ri.h : null })

@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 
 class FakeFontFace {
   static made: FakeFontFace[] = []
+  /** When set, load() stays pending until the test calls finishLoad() or failLoad(). */
+  static deferred = false
   loads = 0
+  finishLoad: () => void = () => undefined
+  failLoad: (err: Error) => void = () => undefined
   constructor(
     readonly family: string,
     readonly source: string,
@@ -14,7 +18,11 @@ class FakeFontFace {
   }
   load() {
     this.loads++
-    return Promise.resolve(this)
+    if (!FakeFontFace.deferred) return Promise.resolve(this)
+    return new Promise<FakeFontFace>((resolve, reject) => {
+      this.finishLoad = () => resolve(this)
+      this.failLoad = reject
+    })
   }
 }
 
@@ -23,6 +31,7 @@ describe('fontLoader', () => {
   beforeEach(() => {
     vi.resetModules()
     FakeFontFace.made = []
+    FakeFontFace.deferred = false
     added.length = 0
     vi.stubGlobal('FontFace', FakeFontFace)
     Object.defineProperty(document, 'fonts', { configurable: true, value: { add: (f: unknown) => added.push(f) } })
@@ -53,4 +62,65 @@ describe('fontLoader', () => {
     expect(FakeFontFace.made.map((f) => f.family)).toEqual(['A', 'B'])
     expect(store).toHaveLength(2)
   })
+
+  it('deferredFontLoader resolves before the faces load, having started them and filled the store', async () => {
+    FakeFontFace.deferred = true
+    const { deferredFontLoader } = await import('../../../src/tv/lib/fontLoader')
+    const store: FontFace[] = []
+    const loading = deferredFontLoader([{ family: 'A', url: '/a.woff' }, { family: 'B', url: '/b.woff' }], store)
+    // No face has finished loading, yet the SDK may go on building the app.
+    expect(await Promise.race([loading.then(() => 'resolved'), tick().then(() => 'still waiting')])).toBe('resolved')
+    expect(FakeFontFace.made.map((f) => f.family)).toEqual(['A', 'B'])
+    expect(FakeFontFace.made.map((f) => f.loads)).toEqual([1, 1])
+    expect(store).toEqual(FakeFontFace.made)
+    expect(added).toEqual(FakeFontFace.made)
+  })
+
+  it('deferredFontLoader reuses preloaded faces instead of starting new ones', async () => {
+    FakeFontFace.deferred = true
+    const { deferredFontLoader, preloadFonts } = await import('../../../src/tv/lib/fontLoader')
+    const { appFonts } = await import('../../../src/tv/lib/appFonts')
+    preloadFonts(appFonts((rel) => `./static/${rel}`))
+    const store: FontFace[] = []
+    await deferredFontLoader(appFonts((rel) => `${window.location.origin}/static/${rel}`), store)
+    expect(FakeFontFace.made).toHaveLength(2)
+    expect(store).toEqual(FakeFontFace.made)
+    expect(FakeFontFace.made.map((f) => f.loads)).toEqual([1, 1])
+  })
+
+  it('fontsSettled waits for every face to load or fail, and resolves even when one fails', async () => {
+    FakeFontFace.deferred = true
+    const { deferredFontLoader, fontsSettled } = await import('../../../src/tv/lib/fontLoader')
+    await deferredFontLoader([{ family: 'A', url: '/a.woff' }, { family: 'B', url: '/b.woff' }], [])
+    let settled = false
+    const settling = fontsSettled().then(() => {
+      settled = true
+    })
+    const [a, b] = FakeFontFace.made
+    await tick()
+    expect(settled).toBe(false)
+    a.finishLoad()
+    await tick()
+    expect(settled).toBe(false)
+    b.failLoad(new Error('font download failed'))
+    await settling
+    expect(settled).toBe(true)
+  })
+
+  it('fontsSettled includes faces started by preloadFonts', async () => {
+    FakeFontFace.deferred = true
+    const { preloadFonts, fontsSettled } = await import('../../../src/tv/lib/fontLoader')
+    preloadFonts([{ family: 'A', url: '/a.woff' }])
+    let settled = false
+    const settling = fontsSettled().then(() => {
+      settled = true
+    })
+    await tick()
+    expect(settled).toBe(false)
+    FakeFontFace.made[0].failLoad(new Error('404'))
+    await settling
+    expect(settled).toBe(true)
+  })
 })
+
+const tick = () => new Promise((r) => setTimeout(r, 0))

@@ -1,0 +1,164 @@
+import { Lightning } from '@lightningjs/sdk'
+import type { FontSpec } from '../../core/layout/types'
+import type { GlyphWidthCache } from '../../core/text/glyphWidths'
+import { canvasGlyphWidths } from './canvasGlyphWidths'
+import { FONT_FAMILY } from './screen'
+import { markCoverageCanvas } from './textCanvas'
+
+/** Many TV GPUs cap a texture side here. */
+export const MAX_TEXTURE_SIDE = 2048
+/** Empty pixels between regions, so filtering never picks up a neighbour's edge. */
+const GAP = 2
+
+/** Pre-broken lines in one font and colour: what one text element of a page shows. */
+export interface TextBlock {
+  lines: string[]
+  font: FontSpec
+  lineHeight: number
+  /** ARGB, as Lightning colours are written */
+  color: number
+}
+
+interface Region extends TextBlock {
+  /** widths of the lines, as the paginator measured them */
+  widths: number[]
+  w: number
+  h: number
+  x: number
+  y: number
+  /** the texture settings handed to Lightning; filled in when the atlas is packed */
+  settings: Record<string, unknown>
+}
+
+export function canvasFont(font: FontSpec): string {
+  return `${font.weight === 'bold' ? 'bold ' : ''}${font.size}px "${font.family ?? FONT_FAMILY}"`
+}
+
+/**
+ * One region of a page's atlas. Lightning shares one texture source (one canvas, one upload) among
+ * every region with the same lookup id; each region shows its rectangle of it by clipping.
+ */
+export class PageTextTexture extends Lightning.textures.StaticCanvasTexture {
+  /** What this region shows (read by tests and the benchmark probe). */
+  block: TextBlock | null = null
+
+  get text(): string {
+    return this.block ? this.block.lines.join('\n') : ''
+  }
+}
+
+let sharedWidths: GlyphWidthCache | null = null
+
+/**
+ * Draws all the text of one page into one canvas: the page's text elements show regions of it.
+ * Lightning's own text elements cost a canvas, a measuring pass over every line and an upload
+ * each; a page has ten to twenty of them. Here the lines are already broken and measured by the
+ * paginator, so the page is drawn once, without measuring, and uploaded once. Regions are packed
+ * in shelves, tallest first; a page whose text would not fit one 2048 px texture gets a second.
+ *
+ *   const atlas = new PageTextAtlas()
+ *   const specs = items.map((it) => ({ x: it.x, y: it.y, ...atlas.text(it.lines, it.font, it.lineHeight, color) }))
+ *   atlas.pack()            // before Lightning sees the specs
+ */
+export class PageTextAtlas {
+  private readonly regions: Region[] = []
+  private readonly widths: GlyphWidthCache
+  private packed = false
+
+  constructor(widths?: GlyphWidthCache) {
+    this.widths = widths ?? (sharedWidths ??= canvasGlyphWidths())
+  }
+
+  /** Element settings showing `lines` in `color` (pass to Lightning after pack()). */
+  text(lines: string[], font: FontSpec, lineHeight: number, color: number): { color: number; texture: Record<string, unknown> } {
+    if (this.packed) throw new Error('PageTextAtlas: text() after pack()')
+    const widths = lines.map((l) => this.widths.width(l, font))
+    // The same box Lightning gives a text texture: one line height per line plus half the font
+    // size below the last baseline, so elements keep their sizes and positions.
+    const w = Math.min(MAX_TEXTURE_SIDE, Math.ceil(Math.max(1, ...widths)))
+    const h = Math.ceil(lineHeight * (lines.length - 1) + font.size * 0.5 + Math.max(lineHeight, font.size))
+    const settings: Record<string, unknown> = { type: PageTextTexture }
+    this.regions.push({ lines, font, lineHeight, color, widths, w, h, x: 0, y: 0, settings })
+    return { color, texture: settings }
+  }
+
+  /** Places every region and completes the texture settings handed out by text(). */
+  pack(): void {
+    if (this.packed) return
+    this.packed = true
+    // Shelves as wide as the widest block, or as a square sheet of the total area if that is
+    // wider, so narrow blocks of one width (table cells) sit side by side instead of in a column.
+    const area = this.regions.reduce((a, r) => a + (r.w + GAP) * (r.h + GAP), 0)
+    const shelfWidth = Math.max(...this.regions.map((r) => r.w), Math.min(MAX_TEXTURE_SIDE, Math.ceil(Math.sqrt(area))))
+    // First fit, tallest first: each region goes on the first shelf with room left, so short
+    // headings and cells fill the ends of shelves opened by long paragraphs.
+    const order = this.regions.map((_, i) => i).sort((a, b) => this.regions[b].h - this.regions[a].h || a - b)
+    type Shelf = { y: number; h: number; x: number }
+    let sheet: Region[] = []
+    let shelves: Shelf[] = []
+    let bottom = 0
+    const close = () => {
+      if (sheet.length) finishSheet(sheet, Math.max(...sheet.map((r) => r.x + r.w)), bottom)
+      sheet = []
+      shelves = []
+      bottom = 0
+    }
+    for (const i of order) {
+      const r = this.regions[i]
+      let shelf = shelves.find((sh) => r.h <= sh.h && sh.x + r.w <= shelfWidth)
+      if (!shelf) {
+        const y = shelves.length ? bottom + GAP : 0
+        if (y + r.h > MAX_TEXTURE_SIDE && sheet.length) {
+          close()
+          shelf = { y: 0, h: r.h, x: 0 }
+        } else {
+          shelf = { y, h: r.h, x: 0 }
+        }
+        shelves.push(shelf)
+        bottom = shelf.y + shelf.h
+      }
+      r.x = shelf.x
+      r.y = shelf.y
+      shelf.x += r.w + GAP
+      sheet.push(r)
+    }
+    close()
+  }
+}
+
+function finishSheet(regions: Region[], width: number, height: number): void {
+  const h = Math.min(MAX_TEXTURE_SIDE, height)
+  // Same content, same id: a page drawn again (flipping back) reuses the texture if Lightning still holds it.
+  const lookupId =
+    `miitee-page:${width}x${h}|` +
+    regions.map((r) => `${r.x},${r.y},${canvasFont(r.font)},${r.lineHeight}:${r.lines.join('\n')}`).join('|')
+  const factory = (cb: (err: Error | null, canvas?: HTMLCanvasElement) => void, stage: { getDrawingCanvas(): HTMLCanvasElement }) => {
+    const canvas = stage.getDrawingCanvas()
+    canvas.width = width
+    canvas.height = h
+    const ctx = canvas.getContext('2d')
+    if (!ctx) return cb(new Error('no 2D canvas context'))
+    ctx.textBaseline = 'alphabetic'
+    // White coverage only: each element tints its region with its colour, so the texture can be
+    // uploaded as luminance + alpha, half the bytes of RGBA (see useCpuTextCanvases).
+    ctx.fillStyle = '#ffffff'
+    let font = ''
+    for (const r of regions) {
+      const f = canvasFont(r.font)
+      if (f !== font) ctx.font = font = f
+      r.lines.forEach((line, i) => ctx.fillText(line, r.x, r.y + i * r.lineHeight + r.font.size))
+    }
+    markCoverageCanvas(canvas)
+    cb(null, canvas)
+  }
+  for (const r of regions) {
+    Object.assign(r.settings, {
+      content: { factory, lookupId },
+      x: r.x,
+      y: r.y,
+      w: r.w,
+      h: r.h,
+      block: { lines: r.lines, font: r.font, lineHeight: r.lineHeight, color: r.color },
+    })
+  }
+}

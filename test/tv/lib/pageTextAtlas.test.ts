@@ -1,0 +1,337 @@
+// @vitest-environment jsdom
+import 'vitest-canvas-mock'
+import { describe, expect, it } from 'vitest'
+import type { FontSpec } from '../../../src/core/layout/types'
+import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
+import { MAX_TEXTURE_SIDE, PageTextAtlas, PageTextTexture, canvasFont } from '../../../src/tv/lib/pageTextAtlas'
+import { useCpuTextCanvases } from '../../../src/tv/lib/textCanvas'
+
+// 9/16 em per glyph: an exact binary fraction, so the expected sizes below carry no rounding noise.
+const GLYPH_EM = 0.5625
+const widths = () => createGlyphWidthCache((_glyph, font) => GLYPH_EM * font.size)
+const lineWidth = (line: string, font: FontSpec) => [...line].length * GLYPH_EM * font.size
+
+type Factory = (cb: (err: Error | null, canvas?: HTMLCanvasElement) => void, stage: { getDrawingCanvas(): HTMLCanvasElement }) => void
+interface Settings {
+  type?: unknown
+  content?: { factory: Factory; lookupId: string }
+  x?: number
+  y?: number
+  w?: number
+  h?: number
+  block?: { lines: string[]; font: FontSpec; lineHeight: number; color: number }
+}
+interface Block {
+  lines: string[]
+  font: FontSpec
+  lineHeight: number
+  color: number
+}
+
+const settingsOf = (spec: { texture: Record<string, unknown> }) => spec.texture as Settings
+
+function build(blocks: Block[]) {
+  const atlas = new PageTextAtlas(widths())
+  const specs = blocks.map((b) => atlas.text(b.lines, b.font, b.lineHeight, b.color))
+  atlas.pack()
+  return { atlas, specs, settings: specs.map(settingsOf) }
+}
+
+function sheetSize(lookupId: string): { W: number; H: number } {
+  const m = /^miitee-page:(\d+)x(\d+)\|/.exec(lookupId)
+  if (!m) throw new Error(`unexpected lookupId ${lookupId.slice(0, 40)}`)
+  return { W: Number(m[1]), H: Number(m[2]) }
+}
+
+/** Deterministic mix of headings, paragraphs and table cells, like a policy page. */
+function page(n: number, seed = 7): Block[] {
+  let s = seed
+  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const blocks: Block[] = []
+  for (let i = 0; i < n; i++) {
+    const size = [20, 24, 28, 36][Math.floor(rnd() * 4)]
+    const count = 1 + Math.floor(rnd() * 6)
+    const lines = Array.from({ length: count }, (_, j) => `${i}:${j} ` + 'あ'.repeat(1 + Math.floor(rnd() * 40)))
+    blocks.push({ lines, font: { size, weight: rnd() < 0.3 ? 'bold' : 'normal' }, lineHeight: Math.round(size * 1.4 * 10) / 10, color: 0xffe8edf2 })
+  }
+  return blocks
+}
+
+/** A canvas whose 2D context records what the factory sets and draws. */
+function recordingCanvas(noContext = false) {
+  const draws: { text: string; x: number; y: number; font: string; fillStyle: unknown }[] = []
+  const ctx = {
+    font: '',
+    fillStyle: '#000000' as unknown,
+    textBaseline: 'top',
+    fillText(text: string, x: number, y: number) {
+      draws.push({ text, x, y, font: ctx.font, fillStyle: ctx.fillStyle })
+    },
+  }
+  const contextTypes: string[] = []
+  const canvas = document.createElement('canvas')
+  canvas.width = 1
+  canvas.height = 1
+  Object.defineProperty(canvas, 'getContext', {
+    value: (type: string) => (contextTypes.push(type), noContext ? null : ctx),
+  })
+  return { canvas, ctx, draws, contextTypes }
+}
+
+function runFactory(settings: Settings, canvas: HTMLCanvasElement) {
+  const results: { err: Error | null; canvas?: HTMLCanvasElement }[] = []
+  settings.content!.factory((err, c) => results.push({ err, canvas: c }), { getDrawingCanvas: () => canvas })
+  return results
+}
+
+describe('canvasFont', () => {
+  it('writes the canvas font string with the app family unless the font names one', () => {
+    expect(canvasFont({ size: 28 })).toBe('28px "MiiteeSans"')
+    expect(canvasFont({ size: 28, weight: 'normal' })).toBe('28px "MiiteeSans"')
+    expect(canvasFont({ size: 36, weight: 'bold' })).toBe('bold 36px "MiiteeSans"')
+    expect(canvasFont({ size: 20, family: 'Other' })).toBe('20px "Other"')
+  })
+})
+
+describe('PageTextAtlas.text', () => {
+  it('returns the colour and texture settings of type PageTextTexture without content before pack()', () => {
+    const atlas = new PageTextAtlas(widths())
+    const spec = atlas.text(['abc'], { size: 20 }, 30, 0xff112233)
+    expect(spec.color).toBe(0xff112233)
+    expect(spec.texture.type).toBe(PageTextTexture)
+    expect(spec.texture.content).toBeUndefined()
+    expect(Object.keys(spec.texture)).toEqual(['type'])
+  })
+
+  it('sizes a region as ceil(widest line) by Lightning\'s text box height', () => {
+    const font = { size: 20 }
+    // 11.25 px a glyph: 33.75 and 78.75 px wide lines.
+    const { settings } = build([
+      { lines: ['abc', 'abcdefg'], font, lineHeight: 30, color: 0 },
+      { lines: ['a', 'b', 'c'], font, lineHeight: 28.5, color: 0 },
+      // A line height under the font size: the last line takes the size.
+      { lines: ['ab'], font, lineHeight: 16, color: 0 },
+    ])
+    expect(settings.map((s) => [s.w, s.h])).toEqual([
+      [79, 30 + 10 + 30],
+      [12, 96], // 28.5 × 2 + 10 + 28.5 = 95.5
+      [23, 10 + 20],
+    ])
+  })
+
+  it('matches the size formula on a mixed page', () => {
+    const blocks = page(30)
+    const { settings } = build(blocks)
+    blocks.forEach((b, i) => {
+      expect(settings[i].w).toBe(Math.ceil(Math.max(...b.lines.map((l) => lineWidth(l, b.font)))))
+      expect(settings[i].h).toBe(Math.ceil(b.lineHeight * (b.lines.length - 1) + 0.5 * b.font.size + Math.max(b.lineHeight, b.font.size)))
+    })
+  })
+
+  it('caps a region wider than the texture limit at MAX_TEXTURE_SIDE', () => {
+    const { settings } = build([{ lines: ['x'.repeat(400)], font: { size: 20 }, lineHeight: 30, color: 0 }])
+    expect(MAX_TEXTURE_SIDE).toBe(2048)
+    expect(settings[0].w).toBe(MAX_TEXTURE_SIDE)
+    expect(sheetSize(settings[0].content!.lookupId).W).toBeLessThanOrEqual(MAX_TEXTURE_SIDE)
+  })
+
+  it('throws when called after pack()', () => {
+    const atlas = new PageTextAtlas(widths())
+    atlas.text(['a'], { size: 20 }, 30, 0)
+    atlas.pack()
+    expect(() => atlas.text(['b'], { size: 20 }, 30, 0)).toThrow(/after pack/)
+  })
+})
+
+describe('PageTextAtlas.pack', () => {
+  it('gives every region a position, a size and the block it shows', () => {
+    const blocks = page(12)
+    const { settings } = build(blocks)
+    settings.forEach((s, i) => {
+      for (const k of ['x', 'y', 'w', 'h'] as const) expect(Number.isInteger(s[k]), `${i}.${k}`).toBe(true)
+      expect(s.content?.lookupId).toMatch(/^miitee-page:\d+x\d+\|/)
+      expect(typeof s.content?.factory).toBe('function')
+      expect(s.block).toEqual(blocks[i])
+    })
+  })
+
+  it('keeps regions of one sheet at least 2 px apart and inside the sheet', () => {
+    for (const seed of [1, 7, 42, 99]) {
+      const { settings } = build(page(25, seed))
+      for (const a of settings) {
+        const { W, H } = sheetSize(a.content!.lookupId)
+        expect(W).toBeLessThanOrEqual(MAX_TEXTURE_SIDE)
+        expect(H).toBeLessThanOrEqual(MAX_TEXTURE_SIDE)
+        expect(a.x! + a.w!).toBeLessThanOrEqual(W)
+        expect(a.y! + a.h!).toBeLessThanOrEqual(H)
+        for (const b of settings) {
+          if (a === b || a.content!.lookupId !== b.content!.lookupId) continue
+          // Grown by the gap on the right and bottom, two regions' rectangles must not meet.
+          const apart = a.x! + a.w! + 2 <= b.x! || b.x! + b.w! + 2 <= a.x! || a.y! + a.h! + 2 <= b.y! || b.y! + b.h! + 2 <= a.y!
+          expect(apart, `seed ${seed}: ${JSON.stringify([a.x, a.y, a.w, a.h])} vs ${JSON.stringify([b.x, b.y, b.w, b.h])}`).toBe(true)
+        }
+      }
+    }
+  })
+
+  it('puts blocks taller than one texture in total on a second sheet, each at most 2048 px', () => {
+    // 10 blocks of 310 px, 1013 px wide: two never share a shelf, and 3100 px do not fit one sheet.
+    const line = 'x'.repeat(90)
+    const blocks = Array.from({ length: 10 }, (_, i) => ({ lines: Array.from({ length: 10 }, (_, j) => `${i}${j}${line}`), font: { size: 20 }, lineHeight: 30, color: 0 }))
+    const { settings } = build(blocks)
+    expect(settings[0].h).toBe(310)
+    const ids = [...new Set(settings.map((s) => s.content!.lookupId))]
+    expect(ids).toHaveLength(2)
+    const factories = new Set(settings.map((s) => s.content!.factory))
+    expect(factories.size).toBe(2)
+    for (const id of ids) {
+      const { W, H } = sheetSize(id)
+      expect(W).toBeLessThanOrEqual(MAX_TEXTURE_SIDE)
+      expect(H).toBeLessThanOrEqual(MAX_TEXTURE_SIDE)
+      const sheet = settings.filter((s) => s.content!.lookupId === id)
+      // One texture source per sheet: its regions share the factory.
+      expect(new Set(sheet.map((s) => s.content!.factory)).size).toBe(1)
+      for (const s of sheet) expect(s.y! + s.h!).toBeLessThanOrEqual(H)
+    }
+    // 6 × 310 + 5 × 2 = 1870 px; a seventh would end at 2182.
+    expect(settings.filter((s) => s.content!.lookupId === ids[0])).toHaveLength(6)
+  })
+
+  it('keeps one sheet (one lookupId) for a page that fits', () => {
+    const { settings } = build(page(10))
+    expect(new Set(settings.map((s) => s.content!.lookupId)).size).toBe(1)
+    expect(new Set(settings.map((s) => s.content!.factory)).size).toBe(1)
+  })
+
+  it('gives identical pages the same lookupIds and a page with one line changed another', () => {
+    const ids = (blocks: Block[]) => build(blocks).settings.map((s) => s.content!.lookupId)
+    const a = ids(page(15))
+    expect(ids(page(15))).toEqual(a)
+    const changed = page(15)
+    changed[7].lines[0] = changed[7].lines[0].replace('あ', 'い')
+    expect(ids(changed)[7]).not.toBe(a[7])
+    const heavier = page(15)
+    heavier[3].font = { ...heavier[3].font, weight: heavier[3].font.weight === 'bold' ? 'normal' : 'bold' }
+    expect(ids(heavier)[3]).not.toBe(a[3])
+  })
+
+  it('gives the same lookupId whatever the colours, since the texture holds white coverage only', () => {
+    const ids = (blocks: Block[]) => build(blocks).settings.map((s) => s.content!.lookupId)
+    const tinted = page(8).map((b) => ({ ...b, color: 0xffe5484d }))
+    expect(ids(tinted)).toEqual(ids(page(8)))
+  })
+
+  it('does nothing on a second pack()', () => {
+    const atlas = new PageTextAtlas(widths())
+    const s = settingsOf(atlas.text(['a', 'b'], { size: 20 }, 30, 0))
+    atlas.pack()
+    const content = s.content
+    atlas.pack()
+    expect(s.content).toBe(content)
+  })
+
+  it('packs an atlas without text into nothing', () => {
+    expect(() => new PageTextAtlas(widths()).pack()).not.toThrow()
+  })
+})
+
+describe('PageTextAtlas content factory', () => {
+  it('draws every line of every region in white at its baseline, in its font, on a canvas of the sheet size', () => {
+    const blocks = page(12)
+    const { settings } = build(blocks)
+    const { W, H } = sheetSize(settings[0].content!.lookupId)
+    const rec = recordingCanvas()
+    const results = runFactory(settings[0], rec.canvas)
+    expect(results).toEqual([{ err: null, canvas: rec.canvas }])
+    expect([rec.canvas.width, rec.canvas.height]).toEqual([W, H])
+    expect(rec.contextTypes).toEqual(['2d'])
+    expect(rec.ctx.textBaseline).toBe('alphabetic')
+    const expected = blocks.flatMap((b, r) =>
+      b.lines.map((text, i) => ({
+        text,
+        x: settings[r].x,
+        y: settings[r].y! + i * b.lineHeight + b.font.size,
+        font: canvasFont(b.font),
+        fillStyle: '#ffffff',
+      })),
+    )
+    const byText = (a: { text: string }, b: { text: string }) => a.text.localeCompare(b.text)
+    expect([...rec.draws].sort(byText)).toEqual(expected.sort(byText))
+  })
+
+  it('sets the font again when consecutive regions differ only in weight', () => {
+    const { settings } = build([
+      { lines: ['normal'], font: { size: 20 }, lineHeight: 30, color: 0 },
+      { lines: ['bold'], font: { size: 20, weight: 'bold' }, lineHeight: 30, color: 0 },
+      { lines: ['normal again'], font: { size: 20 }, lineHeight: 30, color: 0 },
+    ])
+    const rec = recordingCanvas()
+    runFactory(settings[0], rec.canvas)
+    expect(Object.fromEntries(rec.draws.map((d) => [d.text, d.font]))).toEqual({
+      normal: '20px "MiiteeSans"',
+      bold: 'bold 20px "MiiteeSans"',
+      'normal again': '20px "MiiteeSans"',
+    })
+  })
+
+  it('draws only its own sheet\'s regions', () => {
+    const line = 'x'.repeat(90)
+    const blocks = Array.from({ length: 10 }, (_, i) => ({ lines: Array.from({ length: 10 }, (_, j) => `${i}-${j}${line}`), font: { size: 20 }, lineHeight: 30, color: 0 }))
+    const { settings } = build(blocks)
+    const first = settings[0].content!.lookupId
+    const onFirst = blocks.filter((_, i) => settings[i].content!.lookupId === first).flatMap((b) => b.lines)
+    const rec = recordingCanvas()
+    runFactory(settings[0], rec.canvas)
+    expect(rec.draws.map((d) => d.text).sort()).toEqual(onFirst.sort())
+    expect(onFirst.length).toBeLessThan(100)
+  })
+
+  it('reports an error to the callback when the canvas gives no 2D context', () => {
+    const { settings } = build(page(3))
+    const rec = recordingCanvas(true)
+    const results = runFactory(settings[0], rec.canvas)
+    expect(results).toHaveLength(1)
+    expect(results[0].err).toBeInstanceOf(Error)
+    expect(results[0].canvas).toBeUndefined()
+  })
+
+  it('marks its canvas for the luminance + alpha upload', () => {
+    const { settings } = build(page(3))
+    const rec = recordingCanvas()
+    runFactory(settings[0], rec.canvas)
+    const texImage2D: unknown[][] = []
+    const gl = { TEXTURE_2D: 1, LUMINANCE_ALPHA: 2, UNSIGNED_BYTE: 3, texImage2D: (...args: unknown[]) => texImage2D.push(args) }
+    let original = 0
+    const platform = { getDrawingCanvas: () => document.createElement('canvas'), uploadGlTexture: (..._args: unknown[]) => void original++ }
+    useCpuTextCanvases({ gl: gl as unknown as WebGLRenderingContext, platform })
+    platform.uploadGlTexture.call(platform, gl, {}, rec.canvas, { internalFormat: 9, format: 9, type: 9 })
+    expect(texImage2D).toEqual([[1, 0, 2, 2, 3, rec.canvas]])
+    expect(original).toBe(0)
+  })
+})
+
+describe('PageTextTexture', () => {
+  // Lightning creates the texture with `new type(stage)` and patches the other settings onto it.
+  const fakeStage = { textureManager: {} } as never
+  // Lightning's Texture members the typings leave out.
+  const asLightning = (t: PageTextTexture) => t as unknown as { patch(settings: object): void; isValid: boolean; _getLookupId(): string }
+
+  it('shows the block\'s lines joined by newlines as its text', () => {
+    const { settings } = build([{ lines: ['第一行', 'second line', ''], font: { size: 20 }, lineHeight: 30, color: 0 }])
+    const texture = new PageTextTexture(fakeStage)
+    expect(texture.text).toBe('')
+    asLightning(texture).patch(settings[0])
+    expect(texture.text).toBe('第一行\nsecond line\n')
+    expect(texture.block?.lineHeight).toBe(30)
+  })
+
+  it('takes the sheet\'s lookup id and the region as its clipping', () => {
+    const { settings } = build(page(6))
+    const s = settings[3]
+    const texture = new PageTextTexture(fakeStage)
+    asLightning(texture).patch(s)
+    expect(asLightning(texture)._getLookupId()).toBe(s.content!.lookupId)
+    expect([texture.x, texture.y, texture.w, texture.h]).toEqual([s.x, s.y, s.w, s.h])
+    expect(asLightning(texture).isValid).toBe(true)
+  })
+})
