@@ -4,7 +4,6 @@ import { appContext } from './services/AppContext'
 import { deferredFontLoader, preloadFonts } from './lib/fontLoader'
 import { appFonts } from './lib/appFonts'
 import { useCpuTextCanvases } from './lib/textCanvas'
-import { warmUpDefaultShader } from './lib/shaderWarmup'
 import type { PolicyLoadOptions } from './services/PolicyLibrary'
 
 type AppSettings = Parameters<typeof Launch>[1]
@@ -31,8 +30,6 @@ export default function (appSettings: AppSettings, platformSettings: PlatformSet
     .loadPolicy(base, (appSettings as { policy?: PolicyLoadOptions }).policy)
     .catch(() => undefined)
   const app = Launch(App, appSettings, settings, appData)
-  const stage = (app as unknown as { stage: Parameters<typeof useCpuTextCanvases>[0] & Parameters<typeof warmUpDefaultShader>[0] }).stage
-  useCpuTextCanvases(stage)
-  warmUpDefaultShader(stage)
+  useCpuTextCanvases((app as unknown as { stage: Parameters<typeof useCpuTextCanvases>[0] }).stage)
   return app
 }

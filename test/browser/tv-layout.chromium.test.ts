@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { FontSpec, Pagination, TextSize } from '../../src/core/layout/types'
 import { LINE_END_FORBIDDEN, LINE_START_FORBIDDEN } from '../../src/core/text/charClasses'
 import { GATE_BODY, READER_BODY } from '../../src/tv/lib/layout'
+import { FONT_DESCENT_EM, FONT_FAMILY } from '../../src/tv/lib/screen'
 import { launchChromium, openApp, press, screenshot, type ChromiumSession } from './harness/chromium'
 import { BUILD_DIR, requireBuild } from './harness/common'
 import { startStaticServer, type StaticServer } from './harness/server'
@@ -234,6 +235,22 @@ describe('TV layout in Chromium: every line laid out for the real policy at S, M
         lines.map((l) => ({ text: l.text, size: l.font.size, weight: l.font.weight ?? 'normal' })),
       )
       expect(widths.length).toBe(lines.length)
+      // A page's text atlas gives each line one font size above its baseline and FONT_DESCENT_EM
+      // below: no glyph's ink may reach past either, or it would be cut off.
+      const ink = await page.evaluate(
+        ([ls, family]) => {
+          const ctx = document.createElement('canvas').getContext('2d')!
+          return ls.map((l) => {
+            ctx.font = `${l.weight === 'bold' ? 'bold ' : ''}${l.size}px "${family}"`
+            const m = ctx.measureText(l.text)
+            return [m.actualBoundingBoxAscent / l.size, m.actualBoundingBoxDescent / l.size]
+          })
+        },
+        [lines.map((l) => ({ text: l.text, size: l.font.size, weight: l.font.weight ?? 'normal' })), FONT_FAMILY] as const,
+      )
+      const cut = lines.flatMap((l, i) => (ink[i][0] > 1 || ink[i][1] > FONT_DESCENT_EM ? [`${l.where}: ink ${ink[i][0].toFixed(3)} em up, ${ink[i][1].toFixed(3)} em down: ${l.text}`] : []))
+      expect(cut).toEqual([])
+      expect(Math.max(...ink.map((e) => e[1]))).toBeGreaterThan(0.15) // descenders were measured, not zero
       expect(widths.every((w) => Number.isFinite(w) && w > 0)).toBe(true)
       const tooWide = lines.flatMap((l, i) => (widths[i] > l.avail + TOLERANCE ? [`${l.where}: ${widths[i].toFixed(2)} px > ${l.avail} px: ${l.text}`] : []))
       expect(tooWide).toEqual([])

@@ -2,7 +2,7 @@ import { Lightning } from '@lightningjs/sdk'
 import type { FontSpec } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
 import { canvasGlyphWidths } from './canvasGlyphWidths'
-import { FONT_FAMILY } from './screen'
+import { FONT_DESCENT_EM, FONT_FAMILY } from './screen'
 import { markCoverageCanvas } from './textCanvas'
 
 /** Many TV GPUs cap a texture side here. */
@@ -73,10 +73,11 @@ export class PageTextAtlas {
   text(lines: string[], font: FontSpec, lineHeight: number, color: number): { color: number; texture: Record<string, unknown> } {
     if (this.packed) throw new Error('PageTextAtlas: text() after pack()')
     const widths = lines.map((l) => this.widths.width(l, font))
-    // The same box Lightning gives a text texture: one line height per line plus half the font
-    // size below the last baseline, so elements keep their sizes and positions.
+    // Baselines where Lightning puts them (the first one a font size down, then one line height
+    // apart) and room for the font's descent below the last (0.288 em in Noto Sans SC). Lightning's
+    // own text box adds a whole line height there: 0.8 em of empty texture per element.
     const w = Math.min(MAX_TEXTURE_SIDE, Math.ceil(Math.max(1, ...widths)))
-    const h = Math.ceil(lineHeight * (lines.length - 1) + font.size * 0.5 + Math.max(lineHeight, font.size))
+    const h = Math.ceil(lineHeight * (lines.length - 1) + font.size * (1 + FONT_DESCENT_EM))
     const settings: Record<string, unknown> = { type: PageTextTexture }
     this.regions.push({ lines, font, lineHeight, color, widths, w, h, x: 0, y: 0, settings })
     return { color, texture: settings }

@@ -2,6 +2,8 @@
 export const STAGE = { w: 1920, h: 1080 }
 export const SAFE = { x: 96, y: 54, w: 1920 - 2 * 96, h: 1080 - 2 * 54 }
 export const FONT_FAMILY = 'MiiteeSans'
+/** Ink below a baseline the text textures leave room for, in ems: the font's descent (hhea, 0.288) rounded up. */
+export const FONT_DESCENT_EM = 0.3
 
 export const COLORS = {
   background: 0xff101418,

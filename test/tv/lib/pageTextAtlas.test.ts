@@ -103,7 +103,7 @@ describe('PageTextAtlas.text', () => {
     expect(Object.keys(spec.texture)).toEqual(['type'])
   })
 
-  it('sizes a region as ceil(widest line) by Lightning\'s text box height', () => {
+  it('sizes a region as ceil(widest line) by its baselines plus the font descent', () => {
     const font = { size: 20 }
     // 11.25 px a glyph: 33.75 and 78.75 px wide lines.
     const { settings } = build([
@@ -112,10 +112,11 @@ describe('PageTextAtlas.text', () => {
       // A line height under the font size: the last line takes the size.
       { lines: ['ab'], font, lineHeight: 16, color: 0 },
     ])
+    // Last baseline (line height × (n − 1) + font size) plus 0.3 em of descent.
     expect(settings.map((s) => [s.w, s.h])).toEqual([
-      [79, 30 + 10 + 30],
-      [12, 96], // 28.5 × 2 + 10 + 28.5 = 95.5
-      [23, 10 + 20],
+      [79, 30 + 20 + 6],
+      [12, 83], // 28.5 × 2 + 20 + 6 = 83
+      [23, 20 + 6],
     ])
   })
 
@@ -124,7 +125,7 @@ describe('PageTextAtlas.text', () => {
     const { settings } = build(blocks)
     blocks.forEach((b, i) => {
       expect(settings[i].w).toBe(Math.ceil(Math.max(...b.lines.map((l) => lineWidth(l, b.font)))))
-      expect(settings[i].h).toBe(Math.ceil(b.lineHeight * (b.lines.length - 1) + 0.5 * b.font.size + Math.max(b.lineHeight, b.font.size)))
+      expect(settings[i].h).toBe(Math.ceil(b.lineHeight * (b.lines.length - 1) + 1.3 * b.font.size))
     })
   })
 
@@ -175,11 +176,11 @@ describe('PageTextAtlas.pack', () => {
   })
 
   it('puts blocks taller than one texture in total on a second sheet, each at most 2048 px', () => {
-    // 10 blocks of 310 px, 1013 px wide: two never share a shelf, and 3100 px do not fit one sheet.
+    // 10 blocks of 296 px, 1013 px wide: two never share a shelf, and 2960 px do not fit one sheet.
     const line = 'x'.repeat(90)
     const blocks = Array.from({ length: 10 }, (_, i) => ({ lines: Array.from({ length: 10 }, (_, j) => `${i}${j}${line}`), font: { size: 20 }, lineHeight: 30, color: 0 }))
     const { settings } = build(blocks)
-    expect(settings[0].h).toBe(310)
+    expect(settings[0].h).toBe(296)
     const ids = [...new Set(settings.map((s) => s.content!.lookupId))]
     expect(ids).toHaveLength(2)
     const factories = new Set(settings.map((s) => s.content!.factory))
@@ -193,7 +194,7 @@ describe('PageTextAtlas.pack', () => {
       expect(new Set(sheet.map((s) => s.content!.factory)).size).toBe(1)
       for (const s of sheet) expect(s.y! + s.h!).toBeLessThanOrEqual(H)
     }
-    // 6 × 310 + 5 × 2 = 1870 px; a seventh would end at 2182.
+    // 6 × 296 + 5 × 2 = 1786 px; a seventh would end at 2084.
     expect(settings.filter((s) => s.content!.lookupId === ids[0])).toHaveLength(6)
   })
 
