@@ -31,6 +31,8 @@ export const PROBE_INIT = `(function () {
 
   // Active elements with a valid texture, those whose texture is not the one displayed yet, and
   // the text textures inside the current page of a page strip (a Strip > Views child at x 0).
+  // A text texture is Lightning's (TextTexture) or a region of a page's text atlas (PageTextTexture):
+  // both have a text property.
   // skip(el) prunes subtrees.
   P.pending = function (root, skip) {
     var total = 0, pending = 0, texts = 0, pageTexts = 0, stack = [[root, false]];
