@@ -1,5 +1,5 @@
 import { Lightning } from '@lightningjs/sdk'
-import type { FontSpec, Page, PageItem } from '../../core/layout/types'
+import type { Page, PageItem } from '../../core/layout/types'
 import { COLORS } from '../lib/screen'
 import { PageTextAtlas } from '../lib/pageTextAtlas'
 import QrCode from './QrCode'
@@ -60,15 +60,14 @@ export default class PolicyPageView extends Lightning.Component {
 }
 
 function itemElement(item: PageItem, atlas: PageTextAtlas): object {
-  const textSpec = (lines: string[], font: FontSpec, lineHeight: number, color: number) => atlas.text(lines, font, lineHeight, color)
   switch (item.kind) {
     case 'text': {
       const strong = item.role === 'section-title' || item.role === 'heading'
       return {
         x: item.x,
         y: item.y,
-        Text: textSpec(item.lines, item.font, item.lineHeight, strong ? 0xffffffff : COLORS.text),
-        Marker: item.marker ? { x: -item.font.size, ...textSpec([item.marker], item.font, item.lineHeight, COLORS.muted) } : undefined,
+        Text: atlas.text(item.lines, item.font, item.lineHeight, strong ? 0xffffffff : COLORS.text),
+        Marker: item.marker ? { x: -item.font.size, ...atlas.text([item.marker], item.font, item.lineHeight, COLORS.muted) } : undefined,
       }
     }
     case 'table-row': {
@@ -84,7 +83,7 @@ function itemElement(item: PageItem, atlas: PageTextAtlas): object {
           children[`C${i}`] = {
             x: cell.x + item.padding,
             y: item.paddingY,
-            ...textSpec(cell.lines, item.font, item.lineHeight, item.header ? 0xffffffff : COLORS.text),
+            ...atlas.text(cell.lines, item.font, item.lineHeight, item.header ? 0xffffffff : COLORS.text),
           }
         }
       })
@@ -95,11 +94,11 @@ function itemElement(item: PageItem, atlas: PageTextAtlas): object {
         Bg: { texture: Lightning.Tools.getRoundRect(item.width, item.height, 12, 0, 0, true, COLORS.card) },
       }
       if (item.title.length) {
-        children.Title = { x: item.padding, y: item.padding, ...textSpec(item.title, item.titleFont, item.titleLineHeight, 0xffffffff) }
+        children.Title = { x: item.padding, y: item.padding, ...atlas.text(item.title, item.titleFont, item.titleLineHeight, 0xffffffff) }
       }
       item.fields.forEach((f, i) => {
-        if (f.labelLines.length) children[`K${i}`] = { x: f.labelX, y: f.y, ...textSpec(f.labelLines, item.labelFont, item.lineHeight, COLORS.muted) }
-        if (f.lines.length) children[`V${i}`] = { x: f.x, y: f.y, ...textSpec(f.lines, item.font, item.lineHeight, COLORS.text) }
+        if (f.labelLines.length) children[`K${i}`] = { x: f.labelX, y: f.y, ...atlas.text(f.labelLines, item.labelFont, item.lineHeight, COLORS.muted) }
+        if (f.lines.length) children[`V${i}`] = { x: f.x, y: f.y, ...atlas.text(f.lines, item.font, item.lineHeight, COLORS.text) }
       })
       return { x: item.x, y: item.y, w: item.width, h: item.height, children }
     }
@@ -108,7 +107,7 @@ function itemElement(item: PageItem, atlas: PageTextAtlas): object {
         x: item.x,
         y: item.y,
         Code: { type: QrCode, maxSize: item.size, data: item.href },
-        Caption: { x: item.captionX, y: item.captionY, ...textSpec(item.caption, item.captionFont, item.captionLineHeight, COLORS.muted) },
+        Caption: { x: item.captionX, y: item.captionY, ...atlas.text(item.caption, item.captionFont, item.captionLineHeight, COLORS.muted) },
       }
   }
 }

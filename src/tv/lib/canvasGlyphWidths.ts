@@ -7,13 +7,19 @@ import { fontMetrics } from './fontMetrics'
 /** Widths further apart than this mean the table does not describe the font the canvas draws with. */
 const TOLERANCE_PX = 0.01
 
+/** The canvas font string Lightning's text renderer and the page atlas draw with. */
+export function canvasFont(font: FontSpec, family = FONT_FAMILY): string {
+  return `${font.weight === 'bold' ? 'bold ' : ''}${font.size}px "${font.family ?? family}"`
+}
+
 /**
  * Glyph widths in the same canvas font string Lightning's text renderer uses, so pre-broken
  * lines fit exactly when Lightning draws them. With the build's advance table, widths come from
  * it once a few glyphs measured on the canvas agree with it for that font (a firmware font, or
- * a web font that failed to load, fails the check and is measured glyph by glyph).
+ * a web font that failed to load, fails the check and is measured glyph by glyph). Without a
+ * `table` argument it uses the one loadFontMetrics() loaded, once it has.
  */
-export function canvasGlyphWidths(family = FONT_FAMILY, table: FontAdvanceTable | null = fontMetrics()): GlyphWidthCache {
+export function canvasGlyphWidths(family = FONT_FAMILY, table?: FontAdvanceTable | null): GlyphWidthCache {
   const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D
   let lastFont = ''
   const measure = (glyph: string, css: string) => {
@@ -24,21 +30,21 @@ export function canvasGlyphWidths(family = FONT_FAMILY, table: FontAdvanceTable 
     return ctx.measureText(glyph).width
   }
   const trusted = new Map<string, boolean>()
-  const tableAgrees = (css: string, font: FontSpec, weight: 'normal' | 'bold') => {
+  const tableAgrees = (t: FontAdvanceTable, css: string, font: FontSpec, weight: 'normal' | 'bold') => {
     let ok = trusted.get(css)
     if (ok === undefined) {
-      const probes = table!.probes(weight)
-      ok = probes.length > 0 && probes.every((cp) => Math.abs(measure(String.fromCodePoint(cp), css) - table!.advance(weight, cp)! * font.size) <= TOLERANCE_PX)
+      const probes = t.probes(weight)
+      ok = probes.length > 0 && probes.every((cp) => Math.abs(measure(String.fromCodePoint(cp), css) - t.advance(weight, cp)! * font.size) <= TOLERANCE_PX)
       trusted.set(css, ok)
     }
     return ok
   }
   const cache = createGlyphWidthCache((glyph: string, font: FontSpec) => {
-    const fam = font.family ?? family
+    const t = table === undefined ? fontMetrics() : table
     const weight = font.weight === 'bold' ? 'bold' : 'normal'
-    const css = `${weight === 'bold' ? 'bold ' : ''}${font.size}px "${fam}"`
-    if (table && fam === table.family && tableAgrees(css, font, weight)) {
-      const em = table.advance(weight, glyph.codePointAt(0)!)
+    const css = canvasFont(font, family)
+    if (t && (font.family ?? family) === t.family && tableAgrees(t, css, font, weight)) {
+      const em = t.advance(weight, glyph.codePointAt(0)!)
       if (em !== undefined) return em * font.size
     }
     return measure(glyph, css)
@@ -51,4 +57,11 @@ export function canvasGlyphWidths(family = FONT_FAMILY, table: FontAdvanceTable 
       cache.clear()
     },
   }
+}
+
+let shared: GlyphWidthCache | null = null
+
+/** The app's one glyph width cache: the paginator, the page atlas and other pages share its widths. */
+export function appGlyphWidths(): GlyphWidthCache {
+  return (shared ??= canvasGlyphWidths())
 }

@@ -1,9 +1,8 @@
 import type { TextSize } from '../../core/layout/types'
 import { paginate } from '../../core/layout/paginator'
 import { appContext } from '../services/AppContext'
-import { canvasGlyphWidths } from './canvasGlyphWidths'
+import { canvasFont, canvasGlyphWidths } from './canvasGlyphWidths'
 import { READER_BODY, QR_SIZE } from './layout'
-import { FONT_FAMILY } from './screen'
 import type { MiiteeHook } from './testHook'
 
 /**
@@ -15,7 +14,7 @@ export function exposeForTests(h: MiiteeHook): void {
   h.summaryPagination = () => appContext().summaryPagination()
   h.measureText = (text: string, size: number, weight?: string) => {
     const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D
-    ctx.font = `${weight === 'bold' ? 'bold ' : ''}${size}px "${FONT_FAMILY}"`
+    ctx.font = canvasFont({ size, weight: weight === 'bold' ? 'bold' : 'normal' })
     return ctx.measureText(text).width
   }
   /** Paginates the whole policy `runs` times from a cold glyph cache; returns each run's ms. */

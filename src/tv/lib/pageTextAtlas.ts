@@ -1,8 +1,8 @@
 import { Lightning } from '@lightningjs/sdk'
 import type { FontSpec } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
-import { canvasGlyphWidths } from './canvasGlyphWidths'
-import { FONT_DESCENT_EM, FONT_FAMILY } from './screen'
+import { appGlyphWidths, canvasFont } from './canvasGlyphWidths'
+import { FONT_DESCENT_EM } from './screen'
 import { markCoverageCanvas } from './textCanvas'
 
 /** Many TV GPUs cap a texture side here. */
@@ -20,18 +20,12 @@ export interface TextBlock {
 }
 
 interface Region extends TextBlock {
-  /** widths of the lines, as the paginator measured them */
-  widths: number[]
   w: number
   h: number
   x: number
   y: number
   /** the texture settings handed to Lightning; filled in when the atlas is packed */
   settings: Record<string, unknown>
-}
-
-export function canvasFont(font: FontSpec): string {
-  return `${font.weight === 'bold' ? 'bold ' : ''}${font.size}px "${font.family ?? FONT_FAMILY}"`
 }
 
 /**
@@ -46,8 +40,6 @@ export class PageTextTexture extends Lightning.textures.StaticCanvasTexture {
     return this.block ? this.block.lines.join('\n') : ''
   }
 }
-
-let sharedWidths: GlyphWidthCache | null = null
 
 /**
  * Draws all the text of one page into one canvas: the page's text elements show regions of it.
@@ -66,7 +58,8 @@ export class PageTextAtlas {
   private packed = false
 
   constructor(widths?: GlyphWidthCache) {
-    this.widths = widths ?? (sharedWidths ??= canvasGlyphWidths())
+    // The paginator's own cache by default: the widths it broke the lines with, looked up again.
+    this.widths = widths ?? appGlyphWidths()
   }
 
   /** Element settings showing `lines` in `color` (pass to Lightning after pack()). */
@@ -79,7 +72,7 @@ export class PageTextAtlas {
     const w = Math.min(MAX_TEXTURE_SIDE, Math.ceil(Math.max(1, ...widths)))
     const h = Math.ceil(lineHeight * (lines.length - 1) + font.size * (1 + FONT_DESCENT_EM))
     const settings: Record<string, unknown> = { type: PageTextTexture }
-    this.regions.push({ lines, font, lineHeight, color, widths, w, h, x: 0, y: 0, settings })
+    this.regions.push({ lines, font, lineHeight, color, w, h, x: 0, y: 0, settings })
     return { color, texture: settings }
   }
 

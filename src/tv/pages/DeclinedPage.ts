@@ -6,7 +6,7 @@ import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
 import { pageTemplate } from '../lib/pageTemplate'
 import { breakLines } from '../../core/text/lineBreaker'
-import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
+import { appGlyphWidths } from '../lib/canvasGlyphWidths'
 
 /** 不同意: says plainly what is unavailable and offers to read again or exit. Never loops. */
 export default class DeclinedPage extends ContextPage {
@@ -19,7 +19,7 @@ export default class DeclinedPage extends ContextPage {
     )
   }
 
-  private _widths = canvasGlyphWidths()
+  private _widths = appGlyphWidths()
 
   get buttons(): ButtonRow {
     return this.tag('Buttons') as ButtonRow

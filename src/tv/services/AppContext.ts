@@ -1,7 +1,7 @@
 import type { PolicyDocument } from '../../core/policy/model'
 import type { TextSize } from '../../core/layout/types'
 import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
-import { canvasGlyphWidths } from '../lib/canvasGlyphWidths'
+import { appGlyphWidths } from '../lib/canvasGlyphWidths'
 import { FONT_METRICS_PATH, loadFontMetrics } from '../lib/fontMetrics'
 import type { KeyValueStore } from './KeyValueStore'
 import type { ConsentServices } from '../pairing'
@@ -43,7 +43,7 @@ export class AppContext {
       const metrics = loadFontMetrics(baseUrl + FONT_METRICS_PATH)
       this._loading = loadPolicy(baseUrl, options).then(async (doc) => {
         await metrics
-        this.library = new PolicyLibrary(doc, canvasGlyphWidths(), READER_BODY, QR_SIZE)
+        this.library = new PolicyLibrary(doc, appGlyphWidths(), READER_BODY, QR_SIZE)
         return doc
       })
       // A failed fetch may be retried by the next caller.

@@ -3,7 +3,8 @@ import 'vitest-canvas-mock'
 import { describe, expect, it } from 'vitest'
 import type { FontSpec } from '../../../src/core/layout/types'
 import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
-import { MAX_TEXTURE_SIDE, PageTextAtlas, PageTextTexture, canvasFont } from '../../../src/tv/lib/pageTextAtlas'
+import { MAX_TEXTURE_SIDE, PageTextAtlas, PageTextTexture } from '../../../src/tv/lib/pageTextAtlas'
+import { canvasFont } from '../../../src/tv/lib/canvasGlyphWidths'
 import { useCpuTextCanvases } from '../../../src/tv/lib/textCanvas'
 
 // 9/16 em per glyph: an exact binary fraction, so the expected sizes below carry no rounding noise.
