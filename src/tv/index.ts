@@ -3,7 +3,6 @@ import App from './App'
 import { appContext } from './services/AppContext'
 import { deferredFontLoader, preloadFonts } from './lib/fontLoader'
 import { appFonts } from './lib/appFonts'
-import { useCpuTextCanvases } from './lib/textCanvas'
 import type { PolicyLoadOptions } from './services/PolicyLibrary'
 
 type AppSettings = Parameters<typeof Launch>[1]
@@ -16,7 +15,7 @@ function staticBase(platformSettings: PlatformSettings): string {
 
 export default function (appSettings: AppSettings, platformSettings: PlatformSettings, appData: AppData) {
   // Firmware may bring its own loader; otherwise fetch all faces in parallel, and build the app
-  // while they download (the router's boot step waits for them).
+  // and its first page while they download (text is drawn once they are in).
   const settings = platformSettings as PlatformSettings & { fontLoader?: unknown }
   const base = staticBase(platformSettings)
   if (!settings.fontLoader) {
@@ -29,7 +28,5 @@ export default function (appSettings: AppSettings, platformSettings: PlatformSet
   appContext()
     .loadPolicy(base, (appSettings as { policy?: PolicyLoadOptions }).policy)
     .catch(() => undefined)
-  const app = Launch(App, appSettings, settings, appData)
-  useCpuTextCanvases((app as unknown as { stage: Parameters<typeof useCpuTextCanvases>[0] }).stage)
-  return app
+  return Launch(App, appSettings, settings, appData)
 }

@@ -1,6 +1,7 @@
 import { Lightning } from '@lightningjs/sdk'
 import type { Pagination } from '../../core/layout/types'
 import PolicyPageView from './PolicyPageView'
+import { fontsSettled } from '../lib/fontLoader'
 
 const OFFSET = 2400
 
@@ -81,14 +82,17 @@ export default class PageStrip extends Lightning.Component {
     if (removed) this.stage.gc(false)
     this._ensure(this._index)
     this._place()
-    // Neighbours are drawn a frame later, so the page the viewer asked for is not delayed by them.
+    // Neighbours are drawn a frame later, so the page the viewer asked for is not delayed by them
+    // (nor, on the first screen, drawn with it in the frame after the fonts arrive).
     if (!this._neighboursPending) {
       this._neighboursPending = true
-      this.stage.once('frameEnd', () => {
-        this._neighboursPending = false
-        for (const i of [this._index - 1, this._index + 1]) this._ensure(i)
-        this._place()
-      })
+      void fontsSettled().then(() =>
+        this.stage.once('frameEnd', () => {
+          this._neighboursPending = false
+          for (const i of [this._index - 1, this._index + 1]) this._ensure(i)
+          this._place()
+        }),
+      )
     }
   }
 

@@ -45,16 +45,33 @@ export function parallelFontLoader(fonts: FontSpec[], store: FontFace[]): Promis
   )
 }
 
-/** Settles once every started face has loaded or failed (a failed face leaves the fallback font in use). */
+let settling: { faces: number; promise: Promise<void> } | null = null
+
+/**
+ * Settles once every started face has loaded or failed (a failed face leaves the fallback font
+ * in use). One promise while no face is added, so callbacks run in the order they were attached.
+ */
 export function fontsSettled(): Promise<void> {
-  return Promise.allSettled([...started.values()].map((s) => s.loaded)).then(() => undefined)
+  if (!settling || settling.faces !== started.size) {
+    settling = { faces: started.size, promise: Promise.allSettled([...started.values()].map((s) => s.loaded)).then(() => undefined) }
+  }
+  return settling.promise
+}
+
+/** Whether every started face has loaded or failed, now (no face started counts as settled). */
+export function fontsAreSettled(): boolean {
+  for (const s of started.values()) {
+    if (s.face.status !== 'loaded' && s.face.status !== 'error') return false
+  }
+  return true
 }
 
 /**
- * Starts the faces like parallelFontLoader but lets the SDK build the app at once: the app and
- * its router are set up while the fonts download, and the router's boot step waits for
- * fontsSettled() before any page draws text. A font that fails to load leaves the app on the
- * fallback font instead of the SDK's blank screen (its loader rejects and the app is never made).
+ * Starts the faces like parallelFontLoader but lets the SDK build the app at once: the app, its
+ * router and the first page are set up while the fonts download, and text is drawn once they are
+ * in (Lightning's text textures wait for document.fonts, the page atlas for fontsSettled()). A
+ * font that fails to load leaves the app on the fallback font instead of the SDK's blank screen
+ * (its loader rejects and the app is never made).
  */
 export function deferredFontLoader(fonts: FontSpec[], store: FontFace[]): Promise<void> {
   parallelFontLoader(fonts, store).catch(() => undefined)

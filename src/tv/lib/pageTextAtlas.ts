@@ -3,7 +3,7 @@ import type { FontSpec } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
 import { appGlyphWidths, canvasFont } from './canvasGlyphWidths'
 import { FONT_DESCENT_EM } from './screen'
-import { markCoverageCanvas } from './textCanvas'
+import { fontsAreSettled, fontsSettled } from './fontLoader'
 
 /** Many TV GPUs cap a texture side here. */
 export const MAX_TEXTURE_SIDE = 2048
@@ -127,6 +127,11 @@ function finishSheet(regions: Region[], width: number, height: number): void {
     `miitee-page:${width}x${h}|` +
     regions.map((r) => `${r.x},${r.y},${canvasFont(r.font)},${r.lineHeight}:${r.lines.join('\n')}`).join('|')
   const factory = (cb: (err: Error | null, canvas?: HTMLCanvasElement) => void, stage: { getDrawingCanvas(): HTMLCanvasElement }) => {
+    // The page is built while the fonts download; drawn before they are in, it would show the fallback font.
+    if (!fontsAreSettled()) {
+      void fontsSettled().then(() => factory(cb, stage))
+      return
+    }
     const canvas = stage.getDrawingCanvas()
     canvas.width = width
     canvas.height = h
@@ -142,7 +147,6 @@ function finishSheet(regions: Region[], width: number, height: number): void {
       if (f !== font) ctx.font = font = f
       r.lines.forEach((line, i) => ctx.fillText(line, r.x, r.y + i * r.lineHeight + r.font.size))
     }
-    markCoverageCanvas(canvas)
     cb(null, canvas)
   }
   for (const r of regions) {

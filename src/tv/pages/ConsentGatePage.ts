@@ -41,6 +41,9 @@ export default class ConsentGatePage extends ContextPage {
       { id: 'disagree', label: '' },
       { id: 'read', label: '' },
     ]
+    // Laid out as the router attaches the page, not in the frame that first shows it (whose
+    // activation refreshes again, finding the same pagination and strings).
+    this.refresh()
   }
 
   override _active() {

@@ -3,6 +3,8 @@ import type { TextSize } from '../../core/layout/types'
 import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
 import { appGlyphWidths } from '../lib/canvasGlyphWidths'
 import { FONT_METRICS_PATH, loadFontMetrics } from '../lib/fontMetrics'
+import { fontsSettled } from '../lib/fontLoader'
+import { log } from '../lib/testHook'
 import type { KeyValueStore } from './KeyValueStore'
 import type { ConsentServices } from '../pairing'
 import { loadPairingFeature } from '../features/pairingFeature'
@@ -41,6 +43,8 @@ export class AppContext {
     if (!this._loading) {
       // The glyph advances come with the policy: the first pagination then measures nothing.
       const metrics = loadFontMetrics(baseUrl + FONT_METRICS_PATH)
+      // Pages are laid out with the table while the fonts download; check it once they are in.
+      void fontsSettled().then(() => this.confirmLayout())
       this._loading = loadPolicy(baseUrl, options).then(async (doc) => {
         await metrics
         this.library = new PolicyLibrary(doc, appGlyphWidths(), READER_BODY, QR_SIZE)
@@ -52,6 +56,17 @@ export class AppContext {
       })
     }
     return this._loading
+  }
+
+  /**
+   * Once the fonts are in: if the glyph table disagrees with them (a face failed to load, or the
+   * engine draws other advances), lays every shown page out again with measured widths.
+   */
+  confirmLayout(): void {
+    if (appGlyphWidths().confirm()) return
+    log('glyph table disagrees with the loaded fonts: text is measured and laid out again')
+    this.library?.clear()
+    this.listeners.forEach((l) => l(this.prefs))
   }
 
   t(key: StringKey, vars?: Record<string, string | number>): string {

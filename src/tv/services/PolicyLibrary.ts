@@ -81,6 +81,11 @@ export class PolicyLibrary {
     private readonly qrSize: number,
   ) {}
 
+  /** Forgets every pagination (the glyph widths they were made with turned out wrong). */
+  clear(): void {
+    this.cache.clear()
+  }
+
   pagination(req: PaginationRequest): Pagination {
     const body = req.body ?? this.body
     const key = `${req.textSize}|${req.qrCaption}|${body.width}x${body.height}|${req.sectionIds?.join(',') ?? '*'}`

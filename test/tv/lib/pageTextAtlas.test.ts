@@ -1,11 +1,17 @@
 // @vitest-environment jsdom
 import 'vitest-canvas-mock'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { FontSpec } from '../../../src/core/layout/types'
 import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
 import { MAX_TEXTURE_SIDE, PageTextAtlas, PageTextTexture } from '../../../src/tv/lib/pageTextAtlas'
 import { canvasFont } from '../../../src/tv/lib/canvasGlyphWidths'
-import { useCpuTextCanvases } from '../../../src/tv/lib/textCanvas'
+
+// The web fonts' state as the atlas sees it: settled unless a test says otherwise.
+const fonts = vi.hoisted(() => ({ settled: true, whenSettled: Promise.resolve() as Promise<void> }))
+vi.mock('../../../src/tv/lib/fontLoader', () => ({
+  fontsAreSettled: () => fonts.settled,
+  fontsSettled: () => fonts.whenSettled,
+}))
 
 // 9/16 em per glyph: an exact binary fraction, so the expected sizes below carry no rounding noise.
 const GLYPH_EM = 0.5625
@@ -238,6 +244,11 @@ describe('PageTextAtlas.pack', () => {
 })
 
 describe('PageTextAtlas content factory', () => {
+  afterEach(() => {
+    fonts.settled = true
+    fonts.whenSettled = Promise.resolve()
+  })
+
   it('draws every line of every region in white at its baseline, in its font, on a canvas of the sheet size', () => {
     const blocks = page(12)
     const { settings } = build(blocks)
@@ -297,18 +308,23 @@ describe('PageTextAtlas content factory', () => {
     expect(results[0].canvas).toBeUndefined()
   })
 
-  it('marks its canvas for the luminance + alpha upload', () => {
+  it('waits for the web fonts before drawing, then draws and calls back once', async () => {
+    fonts.settled = false
+    let release: () => void = () => undefined
+    fonts.whenSettled = new Promise<void>((r) => (release = r))
     const { settings } = build(page(3))
     const rec = recordingCanvas()
-    runFactory(settings[0], rec.canvas)
-    const texImage2D: unknown[][] = []
-    const gl = { TEXTURE_2D: 1, LUMINANCE_ALPHA: 2, UNSIGNED_BYTE: 3, texImage2D: (...args: unknown[]) => texImage2D.push(args) }
-    let original = 0
-    const platform = { getDrawingCanvas: () => document.createElement('canvas'), uploadGlTexture: (..._args: unknown[]) => void original++ }
-    useCpuTextCanvases({ gl: gl as unknown as WebGLRenderingContext, platform })
-    platform.uploadGlTexture.call(platform, gl, {}, rec.canvas, { internalFormat: 9, format: 9, type: 9 })
-    expect(texImage2D).toEqual([[1, 0, 2, 2, 3, rec.canvas]])
-    expect(original).toBe(0)
+    const results = runFactory(settings[0], rec.canvas)
+    // Drawn now, the page would show the fallback font.
+    expect(results).toHaveLength(0)
+    expect(rec.draws).toHaveLength(0)
+    fonts.settled = true
+    release()
+    await fonts.whenSettled
+    await Promise.resolve()
+    expect(results).toHaveLength(1)
+    expect(results[0]).toEqual({ err: null, canvas: rec.canvas })
+    expect(rec.draws.length).toBeGreaterThan(0)
   })
 })
 
