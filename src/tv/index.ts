@@ -3,6 +3,7 @@ import App from './App'
 import { appContext } from './services/AppContext'
 import { deferredFontLoader, preloadFonts } from './lib/fontLoader'
 import { appFonts } from './lib/appFonts'
+import { warmUpCanvas2d } from './lib/canvasWarmUp'
 import type { PolicyLoadOptions } from './services/PolicyLibrary'
 
 type AppSettings = Parameters<typeof Launch>[1]
@@ -28,5 +29,7 @@ export default function (appSettings: AppSettings, platformSettings: PlatformSet
   appContext()
     .loadPolicy(base, (appSettings as { policy?: PolicyLoadOptions }).policy)
     .catch(() => undefined)
+  // Before the stage: the first page's text is then drawn without waiting on the stage's GPU work.
+  warmUpCanvas2d()
   return Launch(App, appSettings, settings, appData)
 }

@@ -164,4 +164,89 @@ describe('canvasGlyphWidths', () => {
     expect(widths.width('一', { size: 20 })).toBeCloseTo(20, 9)
     expect(measuredTexts()).toContain('一')
   })
+
+  describe('while the web fonts download', () => {
+    // What fontsAreSettled() would say; the tests flip it when the fonts "arrive".
+    let ready: boolean
+    const fontsReady = () => ready
+    beforeEach(() => {
+      ready = false
+    })
+
+    /** The table's width of `text` in ems × size, summed: what the widths are when the table is trusted. */
+    const tableWidth = (text: string, size: number, weight: 'normal' | 'bold' = 'normal') =>
+      [...text].reduce((w, g) => w + table().advance(weight, g.codePointAt(0)!)! * size, 0)
+
+    it('takes widths from the table without measuring anything on the canvas', () => {
+      const widths = canvasGlyphWidths(FAMILY, table(), fontsReady)
+      // The canvas would say 1.0 em for 一: the fallback font is drawn until the web font is in.
+      expect(widths.width('一', { size: 20 })).toBeCloseTo(tableWidth('一', 20), 9)
+      expect(widths.width('abc一', { size: 30, weight: 'bold' })).toBeCloseTo(tableWidth('abc一', 30, 'bold'), 9)
+      expect(measured).toEqual([])
+    })
+
+    it('confirm() checks only the probes when they agree, keeps the widths and trusts the table afterwards', () => {
+      const widths = canvasGlyphWidths(FAMILY, table(), fontsReady)
+      const normal = widths.width('一', { size: 20 })
+      const bold = widths.width('一', { size: 20, weight: 'bold' })
+      ready = true
+      expect(widths.confirm()).toBe(true)
+      // The three probes of each font used, each measured in its own font; no other glyph.
+      expect(measuredTexts().sort()).toEqual(['a', 'a', 'b', 'b', 'c', 'c'])
+      expect(measured.filter((m) => /bold/.test(m.font)).map((m) => m.text).sort()).toEqual(['a', 'b', 'c'])
+      const afterConfirm = measured.length
+      expect(widths.width('一', { size: 20 })).toBe(normal)
+      expect(widths.width('一', { size: 20, weight: 'bold' })).toBe(bold)
+      // Glyphs not looked up before come from the table too, without probing again.
+      expect(widths.width('abc', { size: 20 })).toBeCloseTo(tableWidth('abc', 20), 9)
+      expect(widths.width('cab', { size: 20, weight: 'bold' })).toBeCloseTo(tableWidth('cab', 20, 'bold'), 9)
+      expect(measured).toHaveLength(afterConfirm)
+    })
+
+    it('confirm() returns false when a probe disagrees, and the font is measured on the canvas from then on', () => {
+      const widths = canvasGlyphWidths(FAMILY, table(), fontsReady)
+      expect(widths.width('一', { size: 20 })).toBeCloseTo(tableWidth('一', 20), 9)
+      expect(widths.stats().entries).toBeGreaterThan(0)
+      // The web font failed to load: the fallback the canvas draws has another b.
+      live = { b: { normal: 0.62, bold: 0.65 } }
+      ready = true
+      expect(widths.confirm()).toBe(false)
+      // Every cached width is forgotten.
+      expect(widths.stats().entries).toBe(0)
+      const before = measured.length
+      expect(widths.width('一', { size: 20 })).toBeCloseTo(CANVAS_EM['一'].normal * 20, 9)
+      expect(widths.width('b', { size: 20 })).toBeCloseTo(live.b.normal * 20, 9)
+      expect(measuredTexts().slice(before)).toContain('一')
+    })
+
+    it('confirm() with no font used before the fonts were in returns true and measures nothing', () => {
+      expect(canvasGlyphWidths(FAMILY, table(), fontsReady).confirm()).toBe(true)
+      expect(measured).toEqual([])
+
+      // Nor does a second confirm() re-check what the first one already did.
+      const widths = canvasGlyphWidths(FAMILY, table(), fontsReady)
+      widths.width('一', { size: 20 })
+      ready = true
+      expect(widths.confirm()).toBe(true)
+      const before = measured.length
+      expect(widths.confirm()).toBe(true)
+      expect(measured).toHaveLength(before)
+    })
+
+    it('checks a font first used after the fonts are in on first use, not in confirm()', () => {
+      const widths = canvasGlyphWidths(FAMILY, table(), fontsReady)
+      widths.width('一', { size: 20 })
+      ready = true
+      // The bold face the canvas draws disagrees with the table's.
+      live = { c: { normal: 0.7, bold: 0.8 } }
+      expect(widths.width('一', { size: 20, weight: 'bold' })).toBeCloseTo(CANVAS_EM['一'].bold * 20, 9)
+      expect(measured.filter((m) => /bold/.test(m.font)).map((m) => m.text)).toContain('一')
+      expect(measured.every((m) => /bold/.test(m.font))).toBe(true)
+      const before = measured.length
+      // Only the normal face was assumed: its probes agree, and the bold one is not checked again.
+      expect(widths.confirm()).toBe(true)
+      expect(measured.slice(before).map((m) => m.text).sort()).toEqual(['a', 'b', 'c'])
+      expect(measured.slice(before).some((m) => /bold/.test(m.font))).toBe(false)
+    })
+  })
 })

@@ -7,6 +7,8 @@ class FakeFontFace {
   /** When set, load() stays pending until the test calls finishLoad() or failLoad(). */
   static deferred = false
   loads = 0
+  /** Follows load() like a real FontFace: 'unloaded' → 'loading' → 'loaded' or 'error'. */
+  status: FontFaceLoadStatus = 'unloaded'
   finishLoad: () => void = () => undefined
   failLoad: (err: Error) => void = () => undefined
   constructor(
@@ -18,10 +20,20 @@ class FakeFontFace {
   }
   load() {
     this.loads++
-    if (!FakeFontFace.deferred) return Promise.resolve(this)
+    this.status = 'loading'
+    if (!FakeFontFace.deferred) {
+      this.status = 'loaded'
+      return Promise.resolve(this)
+    }
     return new Promise<FakeFontFace>((resolve, reject) => {
-      this.finishLoad = () => resolve(this)
-      this.failLoad = reject
+      this.finishLoad = () => {
+        this.status = 'loaded'
+        resolve(this)
+      }
+      this.failLoad = (err) => {
+        this.status = 'error'
+        reject(err)
+      }
     })
   }
 }
@@ -120,6 +132,81 @@ describe('fontLoader', () => {
     FakeFontFace.made[0].failLoad(new Error('404'))
     await settling
     expect(settled).toBe(true)
+  })
+
+  it('fontsAreSettled is true when no face was started', async () => {
+    const { fontsAreSettled } = await import('../../../src/tv/lib/fontLoader')
+    expect(fontsAreSettled()).toBe(true)
+  })
+
+  it('fontsAreSettled is false while a face loads and true once it has loaded', async () => {
+    FakeFontFace.deferred = true
+    const { preloadFonts, fontsAreSettled } = await import('../../../src/tv/lib/fontLoader')
+    preloadFonts([{ family: 'A', url: '/a.woff' }])
+    expect(fontsAreSettled()).toBe(false)
+    FakeFontFace.made[0].finishLoad()
+    // Synchronous: it reads the face's status, not the load promise.
+    expect(fontsAreSettled()).toBe(true)
+  })
+
+  it('fontsAreSettled is true once a face has failed, and waits for every face', async () => {
+    FakeFontFace.deferred = true
+    const { deferredFontLoader, fontsAreSettled } = await import('../../../src/tv/lib/fontLoader')
+    await deferredFontLoader([{ family: 'A', url: '/a.woff' }, { family: 'B', url: '/b.woff' }], [])
+    const [a, b] = FakeFontFace.made
+    a.failLoad(new Error('404'))
+    // B is still downloading.
+    expect(fontsAreSettled()).toBe(false)
+    b.finishLoad()
+    expect(fontsAreSettled()).toBe(true)
+  })
+
+  it('fontsSettled returns one promise until another face is started, and the new one waits for that face', async () => {
+    FakeFontFace.deferred = true
+    const { preloadFonts, fontsSettled } = await import('../../../src/tv/lib/fontLoader')
+    preloadFonts([{ family: 'A', url: '/a.woff' }])
+    const first = fontsSettled()
+    expect(fontsSettled()).toBe(first)
+    // Asking again for a face already started starts nothing, so the promise stays.
+    preloadFonts([{ family: 'A', url: '/a.woff' }])
+    expect(fontsSettled()).toBe(first)
+
+    preloadFonts([{ family: 'B', url: '/b.woff' }])
+    const second = fontsSettled()
+    expect(second).not.toBe(first)
+    expect(fontsSettled()).toBe(second)
+    let secondSettled = false
+    void second.then(() => {
+      secondSettled = true
+    })
+    const [a, b] = FakeFontFace.made
+    a.finishLoad()
+    await first
+    await tick()
+    expect(secondSettled).toBe(false)
+    b.finishLoad()
+    await second
+    expect(secondSettled).toBe(true)
+  })
+
+  it('fontsSettled runs callbacks in the order they were attached, also after the faces settled', async () => {
+    FakeFontFace.deferred = true
+    const { preloadFonts, fontsSettled } = await import('../../../src/tv/lib/fontLoader')
+    preloadFonts([{ family: 'A', url: '/a.woff' }])
+    const order: string[] = []
+    void fontsSettled().then(() => order.push('first'))
+    void fontsSettled().then(() => order.push('second'))
+    const kept = fontsSettled()
+    void kept.then(() => order.push('third'))
+    FakeFontFace.made[0].finishLoad()
+    await kept
+    await tick()
+    expect(order).toEqual(['first', 'second', 'third'])
+    // A fresh call attaches to the settled promise a caller kept, not to a slower new one.
+    void fontsSettled().then(() => order.push('fourth'))
+    void kept.then(() => order.push('fifth'))
+    await tick()
+    expect(order).toEqual(['first', 'second', 'third', 'fourth', 'fifth'])
   })
 })
 

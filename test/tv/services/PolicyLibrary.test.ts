@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { PolicyDocument } from '../../../src/core/policy/model'
 import type { PolicyIndexEntry } from '../../../src/core/policy'
-import { PolicyLoadError, loadPolicy, policyPath } from '../../../src/tv/services/PolicyLibrary'
+import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
+import { PolicyLibrary, PolicyLoadError, loadPolicy, policyPath } from '../../../src/tv/services/PolicyLibrary'
 
 const BASE = 'http://tv.local/static/'
 
@@ -217,5 +218,46 @@ describe('loadPolicy', () => {
     await tick()
     await tick()
     expect(unhandled).toEqual([])
+  })
+})
+
+describe('PolicyLibrary', () => {
+  // Long enough to wrap over several lines, so wider glyphs change the layout.
+  const text = '为保证您可以正常使用我们的服务，更准确地发现并解决您在使用我们的服务时遇到的问题，我们将收集您的设备信息。'.repeat(6)
+  const policy: PolicyDocument = {
+    ...doc('p'),
+    sections: [{ id: 'summary', part: 'summary', title: '摘要', blocks: [{ type: 'paragraph', text }] }],
+  }
+
+  /** A library over glyph widths whose em (px per px of font size) the test can change. */
+  function library() {
+    const glyphs = { em: 1 }
+    const widths = createGlyphWidthCache((_glyph, font) => glyphs.em * font.size)
+    return { glyphs, widths, lib: new PolicyLibrary(policy, widths, { width: 800, height: 600 }, 200) }
+  }
+  const req = { textSize: 'M' as const, qrCaption: 'scan' }
+
+  it('keeps each pagination until clear(), then lays out again the same when the widths did not change', () => {
+    const { lib } = library()
+    const first = lib.pagination(req)
+    expect(lib.pagination(req)).toBe(first)
+    lib.clear()
+    const again = lib.pagination(req)
+    expect(again).not.toBe(first)
+    expect(again).toEqual(first)
+  })
+
+  it('lays out with the new widths after clear()', () => {
+    const { glyphs, widths, lib } = library()
+    const first = lib.pagination(req)
+    glyphs.em = 1.5
+    widths.clear()
+    // Until clear() the library keeps what it laid out with the old widths.
+    expect(lib.pagination(req)).toBe(first)
+    lib.clear()
+    const wider = lib.pagination(req)
+    expect(wider).not.toEqual(first)
+    const lineCount = (p: typeof first) => p.pages.flatMap((pg) => pg.items).reduce((n, it) => n + (it.kind === 'text' ? it.lines.length : 0), 0)
+    expect(lineCount(wider)).toBeGreaterThan(lineCount(first))
   })
 })
