@@ -89,7 +89,8 @@ export function canvasGlyphWidths(family = FONT_FAMILY, table?: FontAdvanceTable
         agree &&= ok
       }
       assumed.clear()
-      if (!agree) clear()
+      // Keep the verdicts just measured; forget the widths, some of which came from a wrong table.
+      if (!agree) cache.clear()
       return agree
     },
   }
