@@ -6,7 +6,7 @@ import SettingsPage from './pages/SettingsPage'
 import FeaturePage from './pages/FeaturePage'
 import { loadPairingFeature } from './features/pairingFeature'
 import { appContext } from './services/AppContext'
-import { fontsAreSettled } from './lib/fontLoader'
+import { showFirstPage, type FrameStage } from './lib/firstPage'
 import { hook, log } from './lib/testHook'
 import type { PolicyLoadOptions } from './services/PolicyLibrary'
 
@@ -18,22 +18,7 @@ async function startPairing() {
   return loadPairingFeature()
 }
 
-interface FrameStage {
-  once(event: string, fn: () => void): void
-  isUpdatingFrame(): boolean
-  drawFrame(): void
-}
-
-let firstPageDrawn = false
-
-/**
- * Draws the first page as soon as it is built and its fonts are in, rather than at the next
- * animation frame: while it finishes setting up the stage, the browser held that frame back by
- * 19 ms (median, headless Chromium). Later frames come from Lightning's loop as usual.
- */
-function drawNow(stage: FrameStage) {
-  if (fontsAreSettled() && !stage.isUpdatingFrame()) stage.drawFrame()
-}
+let firstPageShown = false
 
 /** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>, #settings. */
 export default {
@@ -59,13 +44,13 @@ export default {
       hook().route = request.hash
       hook().ready = true
     }
-    const stage = (hook().app as { stage?: FrameStage } | null)?.stage
+    const stage = (hook().app as { stage?: FrameStage & { once(event: string, fn: () => void): void } } | null)?.stage
     stage?.once('frameEnd', publish)
     setTimeout(publish, 100)
     log(`route ${request.hash}`)
-    if (stage && !firstPageDrawn) {
-      firstPageDrawn = true
-      drawNow(stage)
+    if (stage && !firstPageShown) {
+      firstPageShown = true
+      showFirstPage(stage, Router.getActivePage() as { alpha: number } | null)
     }
   },
   routes: [
