@@ -5,7 +5,8 @@
 //   first frame      navigation start → first drawn Lightning frame with the first screen
 //                    complete (TV app: route 'gate', the summary's textures displayed; empty
 //                    app: its text displayed). Rounds alternate app/empty, order flipped each
-//                    round, after one discarded warm-up of each.
+//                    round, after one discarded warm-up of each; each cold start is a fresh tab
+//                    on an origin whose stored data was cleared (both apps alike).
 //   page flip        keydown → first drawn frame showing the new page with its textures, in the
 //                    reader at 1080p; forward (Right) to the last page, then back (Left)
 //   agree → reader   Enter on 同意 → first complete frame of the reader (information)
