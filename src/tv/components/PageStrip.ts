@@ -34,6 +34,11 @@ export default class PageStrip extends Lightning.Component {
     return this._pagination
   }
 
+  /** The pagination gained pages (a first screen's layout was completed): what is shown stays. */
+  pagesAdded(): void {
+    this._sync()
+  }
+
   get index() {
     return this._index
   }

@@ -9,6 +9,9 @@ import { pageTemplate } from '../lib/pageTemplate'
 import { GATE_BODY_POS } from '../lib/layout'
 import { hook } from '../lib/testHook'
 
+/** Pages laid out before the first screen is drawn: the one shown and the next (drawn a frame later). */
+const FIRST_SCREEN_PAGES = 2
+
 /**
  * First launch: the policy summary (摘要) with 同意 / 不同意 / 阅读全文.
  * Nothing is collected and no host but our own static assets is contacted before 同意.
@@ -27,6 +30,9 @@ export default class ConsentGatePage extends ContextPage {
   }
 
   private _pagination: Pagination | null = null
+  private _pageCount = 0
+  /** Until the first screen is drawn, only its pages are laid out (cold, the whole summary took 9–30 ms). */
+  private _firstScreen = true
 
   get strip(): PageStrip {
     return this.tag('Strip') as PageStrip
@@ -44,6 +50,13 @@ export default class ConsentGatePage extends ContextPage {
     // Laid out as the router attaches the page, not in the frame that first shows it (whose
     // activation refreshes again, finding the same pagination and strings).
     this.refresh()
+    // The rest of the summary once that frame is out.
+    this.stage.once('frameEnd', () =>
+      setTimeout(() => {
+        this._firstScreen = false
+        this.refresh()
+      }),
+    )
   }
 
   override _active() {
@@ -57,11 +70,14 @@ export default class ConsentGatePage extends ContextPage {
 
   refresh() {
     const ctx = appContext()
-    const p = ctx.summaryPagination()
+    const p = ctx.summaryPagination(undefined, this._firstScreen ? FIRST_SCREEN_PAGES : undefined)
     if (p !== this._pagination) {
       this._pagination = p
       this.strip.pagination = p
+    } else if (p.pages.length !== this._pageCount) {
+      this.strip.pagesAdded()
     }
+    this._pageCount = p.pages.length
     this.tag('Title').text.text = ctx.t('gateTitle')
     this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
     this.tag('Hint').text.text = ctx.t('gateHint')
@@ -70,7 +86,8 @@ export default class ConsentGatePage extends ContextPage {
   }
 
   private _updateIndicator() {
-    const n = this._pagination?.pages.length ?? 0
+    // Shown once the whole summary is laid out (the first screen knows only its first pages).
+    const n = this._pagination && !this._pagination.partial ? this._pagination.pages.length : 0
     this.tag('Indicator').text.text = n > 1 ? appContext().t('pageOf', { n: this.strip.index + 1, total: n }) : ''
     hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId } }
   }

@@ -78,8 +78,11 @@ export class AppContext {
     return this.library.pagination({ textSize, qrCaption: translate(this.prefs.language, 'qrCaption') })
   }
 
-  /** The summary (摘要) alone, laid out for the consent gate's shorter body. */
-  summaryPagination(textSize: TextSize = this.prefs.textSize) {
+  /**
+   * The summary (摘要) alone, laid out for the consent gate's shorter body; with `firstPages`,
+   * only that many pages for now (asked again without it, the same pagination is completed).
+   */
+  summaryPagination(textSize: TextSize = this.prefs.textSize, firstPages?: number) {
     if (!this.library) throw new Error('policy not loaded')
     const summary = this.library.doc.sections.find((s) => s.part === 'summary')
     return this.library.pagination({
@@ -87,6 +90,7 @@ export class AppContext {
       qrCaption: translate(this.prefs.language, 'qrCaption'),
       body: GATE_BODY,
       sectionIds: summary ? [summary.id] : [],
+      firstPages,
     })
   }
 

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../../core/policy/model'
 import type { PolicyIndexEntry } from '../../core/policy'
-import { paginate } from '../../core/layout/paginator'
+import { paginate, paginateInSteps } from '../../core/layout/paginator'
 import type { Pagination, TextSize } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
 
@@ -67,11 +67,18 @@ export interface PaginationRequest {
   body?: { width: number; height: number }
   /** Lay out only these sections (the gate shows just the summary). */
   sectionIds?: string[]
+  /**
+   * Lay out only this many pages for now (a first screen); the same request without it later
+   * completes that pagination, in place.
+   */
+  firstPages?: number
 }
 
 /** Paginations of one document, one per text size and caption, computed on demand and kept. */
 export class PolicyLibrary {
   private readonly cache = new Map<string, Pagination>()
+  /** How to complete each cached pagination that is still partial, by cache key. */
+  private readonly unfinished = new Map<string, () => Pagination>()
   lastPaginationMs = 0
 
   constructor(
@@ -84,16 +91,29 @@ export class PolicyLibrary {
   /** Forgets every pagination (the glyph widths they were made with turned out wrong). */
   clear(): void {
     this.cache.clear()
+    this.unfinished.clear()
   }
 
   pagination(req: PaginationRequest): Pagination {
     const body = req.body ?? this.body
     const key = `${req.textSize}|${req.qrCaption}|${body.width}x${body.height}|${req.sectionIds?.join(',') ?? '*'}`
     let p = this.cache.get(key)
+    const finish = this.unfinished.get(key)
+    if (p && finish && req.firstPages === undefined) {
+      this.unfinished.delete(key)
+      finish()
+    }
     if (!p) {
       const doc = req.sectionIds ? { ...this.doc, sections: this.doc.sections.filter((s) => req.sectionIds!.includes(s.id)) } : this.doc
+      const options = { page: body, textSize: req.textSize, qrCaption: req.qrCaption, qrSize: this.qrSize }
       const t0 = performance.now()
-      p = paginate(doc, { page: body, textSize: req.textSize, qrCaption: req.qrCaption, qrSize: this.qrSize }, this.widths)
+      if (req.firstPages === undefined) {
+        p = paginate(doc, options, this.widths)
+      } else {
+        const steps = paginateInSteps(doc, options, this.widths, req.firstPages)
+        p = steps.pagination
+        if (p.partial) this.unfinished.set(key, steps.finish)
+      }
       this.lastPaginationMs = performance.now() - t0
       this.cache.set(key, p)
     }
