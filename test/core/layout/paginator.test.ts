@@ -1,7 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_MAX_TEXTURE_SIZE, TEXT_METRICS, isNameField, pageOfAnchor, paginate, sectionHeading } from '../../../src/core/layout/paginator'
+import {
+  DEFAULT_MAX_TEXTURE_SIZE,
+  TEXT_METRICS,
+  isNameField,
+  pageOfAnchor,
+  paginate,
+  paginateInSteps,
+  sectionHeading,
+} from '../../../src/core/layout/paginator'
 import { TEXT_SIZES, type Anchor, type LayoutOptions, type PageItem, type Pagination, type TextSize } from '../../../src/core/layout/types'
 import type { Link, PolicyDocument, PolicySection, SdkEntry, TableBlock } from '../../../src/core/policy/model'
 import { createGlyphWidthCache, type FontSpec, type GlyphWidthCache } from '../../../src/core/text/glyphWidths'
@@ -649,6 +657,148 @@ describe('paginate: a document ten times longer', () => {
       expect(area10).toBe(area1)
       expect(Math.max(...p10.pages.map((pg) => pg.items.length))).toBe(Math.max(...p1.pages.map((pg) => pg.items.length)))
     }
+  })
+})
+
+describe('paginateInSteps', () => {
+  /** What the steps should hold before finish(): paginate()'s first k pages and the sections starting on them. */
+  function firstOf(full: Pagination, k: number): Pagination {
+    return {
+      pages: full.pages.slice(0, k),
+      sectionFirstPage: Object.fromEntries(Object.entries(full.sectionFirstPage).filter(([, page]) => page < k)),
+      textSize: full.textSize,
+      partial: true,
+    }
+  }
+
+  /** Lays `doc` out in steps with k first pages; checks the partial result and finish() against paginate(). */
+  function expectSteps(doc: PolicyDocument, o: LayoutOptions, k: number) {
+    const full = paginate(doc, o, widths())
+    expect(full.pages.length).toBeGreaterThan(k)
+    const steps = paginateInSteps(doc, o, widths(), k)
+    const p = steps.pagination
+    expect(p.partial).toBe(true)
+    expect(p.pages).toHaveLength(k)
+    expect(p).toStrictEqual(firstOf(full, k))
+    const before = [...p.pages]
+    const done = steps.finish()
+    // Completed in place: the same object, no `partial` key left behind.
+    expect(done).toBe(p)
+    expect('partial' in done).toBe(false)
+    expect(done).toStrictEqual(full)
+    // Pages already shown keep their identity (the reader may hold them).
+    before.forEach((page, i) => expect(done.pages[i], `page ${i}`).toBe(page))
+    const pages = done.pages
+    expect(steps.finish()).toBe(p)
+    expect(p.pages).toBe(pages)
+    expect(p).toStrictEqual(full)
+    return { full, partial: firstOf(full, k), done }
+  }
+
+  it.each([1, 2])('lays out the first %i page(s) of a multi-page document, then the rest in place on finish()', (k) => {
+    const { full } = expectSteps(fixture(), opts('M'), k)
+    expect(full.pages.length).toBeGreaterThan(k + 2)
+  })
+
+  it('keeps only the sections starting before page k in sectionFirstPage until finish()', () => {
+    const doc = repeatSections(fixture(), 2)
+    const o = opts('M')
+    const full = paginate(doc, o, widths())
+    // k = the first page of a section with blocks: the flow has started it when it stops, so the filter matters.
+    const k = full.sectionFirstPage['s2~0']
+    const steps = paginateInSteps(doc, o, widths(), k)
+    const shown = Object.keys(steps.pagination.sectionFirstPage)
+    expect(shown).toEqual(['summary~0', 'full-intro~0', 's1~0'])
+    expect(steps.pagination.sectionFirstPage).toEqual(firstOf(full, k).sectionFirstPage)
+    expect(steps.pagination.sectionFirstPage).not.toHaveProperty('s2~0')
+    expect(steps.finish().sectionFirstPage).toEqual(full.sectionFirstPage)
+    expect(Object.keys(steps.pagination.sectionFirstPage)).toHaveLength(doc.sections.length)
+    expectSteps(doc, o, k)
+  })
+
+  it('stops inside a table split across pages k-1 and k, and finish() continues it with the header repeated', () => {
+    const o = opts('L', { width: 1728, height: 600 })
+    const full = paginate(fixture(), o, widths())
+    const k = full.pages.findIndex((pg) => pg.items.some((it) => it.kind === 'table-row' && it.repeated))
+    expect(k).toBeGreaterThan(0)
+    const { partial, done } = expectSteps(fixture(), o, k)
+    // The last page laid out before finish() ends inside the table; the next one repeats its header.
+    const last = partial.pages[k - 1].items
+    expect(last.some((it) => it.kind === 'table-row' && !it.header)).toBe(true)
+    const next = done.pages[k].items[0]
+    expect(next.kind === 'table-row' && next.header && next.repeated).toBe(true)
+    expect(next.anchor.block).toBe(last[last.length - 1].anchor.block)
+  })
+
+  it('stops inside a paragraph split across pages k-1 and k, and finish() continues it', () => {
+    const doc = fixture()
+    doc.sections[2].blocks.splice(3, 0, { type: 'paragraph', text: Array.from({ length: 6 }, () => LONG).join('') })
+    const o = opts('L', { width: 1000, height: 520 })
+    const full = paginate(doc, o, widths())
+    const k = full.pages.findIndex((pg) => {
+      const first = pg.items[0]
+      return first.kind === 'text' && first.continued && first.anchor.sectionId === 's1' && first.anchor.block === 3
+    })
+    expect(k).toBeGreaterThan(0)
+    const { partial } = expectSteps(doc, o, k)
+    const last = partial.pages[k - 1].items
+    expect(last[last.length - 1].anchor).toMatchObject({ sectionId: 's1', block: 3 })
+  })
+
+  it('agrees with paginate() for every k: partial with k pages up to the last section, complete from there', () => {
+    const o = opts('M', { width: 1000, height: 520 })
+    const full = paginate(fixture(), o, widths())
+    for (let k = 1; k <= full.pages.length + 1; k++) {
+      const steps = paginateInSteps(fixture(), o, widths(), k)
+      // Partial exactly while the pages from k on hold blocks: all but the empty last section's page.
+      expect(steps.pagination.partial === true, `k = ${k}`).toBe(k < full.sectionFirstPage.s10)
+      if (steps.pagination.partial) expect(steps.pagination, `k = ${k}`).toStrictEqual(firstOf(full, k))
+      else expect(steps.pagination, `k = ${k}`).toStrictEqual(full)
+      expect(steps.finish(), `k = ${k}`).toStrictEqual(full)
+    }
+  })
+
+  it('lays out a trailing section without blocks in the same step: k = pages - 1 is complete at once', () => {
+    // The flow only stops after a block; the empty last section (s10) opens the last page without one.
+    const o = opts('M')
+    const full = paginate(fixture(), o, widths())
+    const k = full.pages.length - 1
+    expect(full.sectionFirstPage.s10).toBe(k)
+    const steps = paginateInSteps(fixture(), o, widths(), k)
+    expect('partial' in steps.pagination).toBe(false)
+    expect(steps.pagination).toStrictEqual(full)
+  })
+
+  it.each([0, 3])('is complete at once when the document fits in k pages (k = pages + %i)', (extra) => {
+    const o = opts('M')
+    const full = paginate(fixture(), o, widths())
+    const steps = paginateInSteps(fixture(), o, widths(), full.pages.length + extra)
+    const p = steps.pagination
+    expect('partial' in p).toBe(false)
+    expect(p).toStrictEqual(full)
+    const pages = p.pages
+    // Nothing left to do: finish() returns the same object, untouched.
+    expect(steps.finish()).toBe(p)
+    expect(p.pages).toBe(pages)
+    expect(p).toStrictEqual(full)
+  })
+
+  it('measures far less for a small k, and no more in all than paginate()', () => {
+    const doc = repeatSections(fixture(), 10)
+    const o = opts('M')
+    const work = (c: GlyphWidthCache) => c.stats().hits + c.stats().misses
+    const cache = widths()
+    const steps = paginateInSteps(doc, o, cache, 1)
+    expect(steps.pagination.partial).toBe(true)
+    const early = work(cache)
+    steps.finish()
+    const total = work(cache)
+    expect(early).toBeGreaterThan(0)
+    // One page of a document of over fifty sections: well under a tenth of the look-ups.
+    expect(early * 10).toBeLessThan(total)
+    const once = widths()
+    paginate(doc, o, once)
+    expect(total).toBe(work(once))
   })
 })
 

@@ -230,10 +230,10 @@ describe('PolicyLibrary', () => {
   }
 
   /** A library over glyph widths whose em (px per px of font size) the test can change. */
-  function library() {
+  function library(of: PolicyDocument = policy) {
     const glyphs = { em: 1 }
     const widths = createGlyphWidthCache((_glyph, font) => glyphs.em * font.size)
-    return { glyphs, widths, lib: new PolicyLibrary(policy, widths, { width: 800, height: 600 }, 200) }
+    return { glyphs, widths, lib: new PolicyLibrary(of, widths, { width: 800, height: 600 }, 200) }
   }
   const req = { textSize: 'M' as const, qrCaption: 'scan' }
 
@@ -259,5 +259,85 @@ describe('PolicyLibrary', () => {
     expect(wider).not.toEqual(first)
     const lineCount = (p: typeof first) => p.pages.flatMap((pg) => pg.items).reduce((n, it) => n + (it.kind === 'text' ? it.lines.length : 0), 0)
     expect(lineCount(wider)).toBeGreaterThan(lineCount(first))
+  })
+  describe('firstPages', () => {
+    // Several sections of wrapped text: well over two pages, and each section starts a page.
+    const long: PolicyDocument = {
+      ...doc('long'),
+      sections: ['a', 'b', 'c', 'd'].map((id) => ({ id, part: 'full' as const, title: `第${id}节`, blocks: [{ type: 'paragraph' as const, text }] })),
+    }
+    /** The complete pagination, from a library that never saw a firstPages request. */
+    const complete = () => library(long).lib.pagination(req)
+
+    it('lays out only the first pages, then completes that same object in place on a request without firstPages', () => {
+      const { lib } = library(long)
+      const first = lib.pagination({ ...req, firstPages: 2 })
+      expect(first.partial).toBe(true)
+      expect(first.pages).toHaveLength(2)
+      // Asked again for the first screen: the same object, not laid out further.
+      expect(lib.pagination({ ...req, firstPages: 2 })).toBe(first)
+      expect(first.partial).toBe(true)
+      expect(first.pages).toHaveLength(2)
+      const shown = [...first.pages]
+      const full = lib.pagination(req)
+      expect(full).toBe(first)
+      expect('partial' in full).toBe(false)
+      expect(full.pages.length).toBeGreaterThan(2)
+      expect(full).toStrictEqual(complete())
+      shown.forEach((page, i) => expect(full.pages[i]).toBe(page))
+      // Completed once: later requests of either kind return it as it is.
+      expect(lib.pagination(req)).toBe(full)
+      expect(lib.pagination({ ...req, firstPages: 2 })).toBe(full)
+      expect(full).toStrictEqual(complete())
+    })
+
+    it('returns the complete pagination to a firstPages request made after a full one', () => {
+      const { lib } = library(long)
+      const full = lib.pagination(req)
+      const again = lib.pagination({ ...req, firstPages: 1 })
+      expect(again).toBe(full)
+      expect('partial' in again).toBe(false)
+      expect(again).toStrictEqual(complete())
+    })
+
+    it('shares one cache entry across firstPages values: a larger firstPages later gets the earlier partial pagination unchanged', () => {
+      const { lib } = library(long)
+      expect(complete().pages.length).toBeGreaterThan(3)
+      const one = lib.pagination({ ...req, firstPages: 1 })
+      expect(one.pages).toHaveLength(1)
+      // firstPages is not part of the key, and a partial pagination is only completed by a full request.
+      const three = lib.pagination({ ...req, firstPages: 3 })
+      expect(three).toBe(one)
+      expect(three.partial).toBe(true)
+      expect(three.pages).toHaveLength(1)
+      expect(lib.pagination(req)).toBe(one)
+      expect(one).toStrictEqual(complete())
+    })
+
+    it('lays out a new, complete pagination after clear(), leaving the dropped partial one as it was', () => {
+      const { lib } = library(long)
+      const partial = lib.pagination({ ...req, firstPages: 2 })
+      const shown = [...partial.pages]
+      lib.clear()
+      const full = lib.pagination(req)
+      expect(full).not.toBe(partial)
+      expect('partial' in full).toBe(false)
+      expect(full).toStrictEqual(complete())
+      // Asked again: a left-over finish() for the key would now run on the old object.
+      expect(lib.pagination(req)).toBe(full)
+      // The unfinished layout went with the cache: nothing completed the old object.
+      expect(partial.partial).toBe(true)
+      expect(partial.pages).toHaveLength(2)
+      shown.forEach((page, i) => expect(partial.pages[i]).toBe(page))
+    })
+
+    it('is complete at once when firstPages covers the whole document', () => {
+      const { lib } = library(long)
+      const pages = complete().pages.length
+      const p = lib.pagination({ ...req, firstPages: pages })
+      expect('partial' in p).toBe(false)
+      expect(p).toStrictEqual(complete())
+      expect(lib.pagination(req)).toBe(p)
+    })
   })
 })
