@@ -888,6 +888,7 @@ export function paginateInSteps(
   widths: GlyphWidthCache,
   firstPages: number,
 ): { pagination: Pagination; finish(): Pagination } {
+  if (!Number.isInteger(firstPages) || firstPages < 1) throw new RangeError(`paginateInSteps: firstPages must be a whole number ≥ 1, not ${firstPages}`)
   const layout = new Layout(options, widths)
   const flow = new Flow(layout, doc)
   const pagination: Pagination = { pages: layout.pages, sectionFirstPage: layout.sectionFirstPage, textSize: options.textSize }

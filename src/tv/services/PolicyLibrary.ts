@@ -68,8 +68,8 @@ export interface PaginationRequest {
   /** Lay out only these sections (the gate shows just the summary). */
   sectionIds?: string[]
   /**
-   * Lay out only this many pages for now (a first screen); the same request without it later
-   * completes that pagination, in place.
+   * Lay out only this many pages for now (a first screen); the same request without it, or with
+   * more pages than that pagination holds, completes it in place.
    */
   firstPages?: number
 }
@@ -99,9 +99,12 @@ export class PolicyLibrary {
     const key = `${req.textSize}|${req.qrCaption}|${body.width}x${body.height}|${req.sectionIds?.join(',') ?? '*'}`
     let p = this.cache.get(key)
     const finish = this.unfinished.get(key)
-    if (p && finish && req.firstPages === undefined) {
+    // Complete a partial pagination for a request that wants more pages than it holds.
+    if (p && finish && (req.firstPages === undefined || req.firstPages > p.pages.length)) {
       this.unfinished.delete(key)
+      const t0 = performance.now()
       finish()
+      this.lastPaginationMs = performance.now() - t0
     }
     if (!p) {
       const doc = req.sectionIds ? { ...this.doc, sections: this.doc.sections.filter((s) => req.sectionIds!.includes(s.id)) } : this.doc

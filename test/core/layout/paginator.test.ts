@@ -695,6 +695,10 @@ describe('paginateInSteps', () => {
     return { full, partial: firstOf(full, k), done }
   }
 
+  it.each([0, -1, 1.5, Number.NaN])('rejects firstPages = %s: a whole number of pages, at least one', (k) => {
+    expect(() => paginateInSteps(fixture(), opts('M'), widths(), k)).toThrow(RangeError)
+  })
+
   it.each([1, 2])('lays out the first %i page(s) of a multi-page document, then the rest in place on finish()', (k) => {
     const { full } = expectSteps(fixture(), opts('M'), k)
     expect(full.pages.length).toBeGreaterThan(k + 2)

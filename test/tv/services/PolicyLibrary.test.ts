@@ -300,18 +300,21 @@ describe('PolicyLibrary', () => {
       expect(again).toStrictEqual(complete())
     })
 
-    it('shares one cache entry across firstPages values: a larger firstPages later gets the earlier partial pagination unchanged', () => {
+    it('shares one cache entry across firstPages values: a smaller one gets the partial pagination, a larger one completes it', () => {
       const { lib } = library(long)
       expect(complete().pages.length).toBeGreaterThan(3)
+      const two = lib.pagination({ ...req, firstPages: 2 })
+      expect(two.pages).toHaveLength(2)
+      // Fewer pages than it holds: the same partial pagination, untouched.
       const one = lib.pagination({ ...req, firstPages: 1 })
-      expect(one.pages).toHaveLength(1)
-      // firstPages is not part of the key, and a partial pagination is only completed by a full request.
+      expect(one).toBe(two)
+      expect(one.partial).toBe(true)
+      expect(one.pages).toHaveLength(2)
+      // More pages than it holds: completed in place.
       const three = lib.pagination({ ...req, firstPages: 3 })
-      expect(three).toBe(one)
-      expect(three.partial).toBe(true)
-      expect(three.pages).toHaveLength(1)
-      expect(lib.pagination(req)).toBe(one)
-      expect(one).toStrictEqual(complete())
+      expect(three).toBe(two)
+      expect('partial' in three).toBe(false)
+      expect(three).toStrictEqual(complete())
     })
 
     it('lays out a new, complete pagination after clear(), leaving the dropped partial one as it was', () => {
