@@ -30,7 +30,6 @@ export default class ConsentGatePage extends ContextPage {
   }
 
   private _pagination: Pagination | null = null
-  private _pageCount = 0
   /** Until the first screen is drawn, only its pages are laid out (cold, the whole summary took 9–30 ms). */
   private _firstScreen = true
 
@@ -50,11 +49,12 @@ export default class ConsentGatePage extends ContextPage {
     // Laid out as the router attaches the page, not in the frame that first shows it (whose
     // activation refreshes again, finding the same pagination and strings).
     this.refresh()
-    // The rest of the summary once that frame is out.
+    // The rest of the summary once that frame is out: the same pagination, grown.
     this.stage.once('frameEnd', () =>
       setTimeout(() => {
         this._firstScreen = false
         this.refresh()
+        this.strip.pagesAdded()
       }),
     )
   }
@@ -74,10 +74,7 @@ export default class ConsentGatePage extends ContextPage {
     if (p !== this._pagination) {
       this._pagination = p
       this.strip.pagination = p
-    } else if (p.pages.length !== this._pageCount) {
-      this.strip.pagesAdded()
     }
-    this._pageCount = p.pages.length
     this.tag('Title').text.text = ctx.t('gateTitle')
     this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
     this.tag('Hint').text.text = ctx.t('gateHint')

@@ -88,6 +88,14 @@ export class PolicyLibrary {
     private readonly qrSize: number,
   ) {}
 
+  /** Runs a layout step, keeping its time in lastPaginationMs. */
+  private timed(layout: () => Pagination): Pagination {
+    const t0 = performance.now()
+    const p = layout()
+    this.lastPaginationMs = performance.now() - t0
+    return p
+  }
+
   /** Forgets every pagination (the glyph widths they were made with turned out wrong). */
   clear(): void {
     this.cache.clear()
@@ -102,22 +110,18 @@ export class PolicyLibrary {
     // Complete a partial pagination for a request that wants more pages than it holds.
     if (p && finish && (req.firstPages === undefined || req.firstPages > p.pages.length)) {
       this.unfinished.delete(key)
-      const t0 = performance.now()
-      finish()
-      this.lastPaginationMs = performance.now() - t0
+      this.timed(finish)
     }
     if (!p) {
       const doc = req.sectionIds ? { ...this.doc, sections: this.doc.sections.filter((s) => req.sectionIds!.includes(s.id)) } : this.doc
       const options = { page: body, textSize: req.textSize, qrCaption: req.qrCaption, qrSize: this.qrSize }
-      const t0 = performance.now()
-      if (req.firstPages === undefined) {
-        p = paginate(doc, options, this.widths)
-      } else {
-        const steps = paginateInSteps(doc, options, this.widths, req.firstPages)
-        p = steps.pagination
-        if (p.partial) this.unfinished.set(key, steps.finish)
-      }
-      this.lastPaginationMs = performance.now() - t0
+      const firstPages = req.firstPages
+      p = this.timed(() => {
+        if (firstPages === undefined) return paginate(doc, options, this.widths)
+        const steps = paginateInSteps(doc, options, this.widths, firstPages)
+        if (steps.pagination.partial) this.unfinished.set(key, steps.finish)
+        return steps.pagination
+      })
       this.cache.set(key, p)
     }
     return p
