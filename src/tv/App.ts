@@ -5,6 +5,7 @@ import { appFonts } from './lib/appFonts'
 import { hook } from './lib/testHook'
 import { COLORS } from './lib/screen'
 import { exposeForTests } from './lib/exposeForTests'
+import { useSyncHashNavigation } from './lib/syncHashNavigation'
 
 export default class App extends Router.App {
   static getFonts() {
@@ -27,6 +28,7 @@ export default class App extends Router.App {
     const h = hook()
     h.app = this.application
     exposeForTests(h)
+    useSyncHashNavigation()
     Router.startRouter(routes, this)
   }
 

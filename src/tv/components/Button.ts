@@ -17,7 +17,7 @@ export default class Button extends Lightning.Component {
         mountY: 0.5,
         x: (w: number) => w / 2,
         y: (h: number) => h / 2 + 2,
-        text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: COLORS.text },
+        text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: COLORS.text, wordWrap: false },
       },
     }
   }

@@ -12,8 +12,9 @@ export function pageTemplate(children: Record<string, unknown>, opts: { titleSiz
     w: 1920,
     h: 1080,
     color: COLORS.background,
-    Title: { x: SAFE.x, y: opts.titleY ?? SAFE.y, ...label(opts.titleSize ?? 48, 0xffffffff) },
-    Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, ...label(26, COLORS.muted) },
+    // One line each: Lightning measures them once instead of word by word for wrapping.
+    Title: { x: SAFE.x, y: opts.titleY ?? SAFE.y, ...label(opts.titleSize ?? 48, 0xffffffff, { wordWrap: false }) },
+    Hint: { x: SAFE.x, y: SAFE.y + SAFE.h - 36, ...label(26, COLORS.muted, { wordWrap: false }) },
     ...children,
   }
 }

@@ -138,8 +138,8 @@ function finishSheet(regions: Region[], width: number, height: number): void {
     const ctx = canvas.getContext('2d')
     if (!ctx) return cb(new Error('no 2D canvas context'))
     ctx.textBaseline = 'alphabetic'
-    // White coverage only: each element tints its region with its colour, so the texture can be
-    // uploaded as luminance + alpha, half the bytes of RGBA (see useCpuTextCanvases).
+    // White coverage only: each element tints its region with its colour, so one texture serves
+    // every colour on the page.
     ctx.fillStyle = '#ffffff'
     let font = ''
     for (const r of regions) {

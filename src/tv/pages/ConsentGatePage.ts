@@ -9,8 +9,8 @@ import { pageTemplate } from '../lib/pageTemplate'
 import { GATE_BODY_POS } from '../lib/layout'
 import { hook } from '../lib/testHook'
 
-/** Pages laid out before the first screen is drawn: the one shown and the next (drawn a frame later). */
-const FIRST_SCREEN_PAGES = 2
+/** Pages laid out before the first screen is drawn: the one shown (its neighbour is drawn a frame later anyway). */
+const FIRST_SCREEN_PAGES = 1
 
 /**
  * First launch: the policy summary (摘要) with 同意 / 不同意 / 阅读全文.
@@ -20,11 +20,11 @@ export default class ConsentGatePage extends ContextPage {
   static override _template() {
     return pageTemplate(
       {
-        Indicator: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + 8, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
+        Indicator: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + 8, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted, wordWrap: false } },
         Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
         Strip: { type: PageStrip, x: GATE_BODY_POS.x, y: GATE_BODY_POS.y },
         Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + SAFE.h - 84 },
-        Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted } },
+        Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted, wordWrap: false } },
       }, { titleSize: 44 },
     )
   }
