@@ -73,6 +73,34 @@ describe('TV app boot from settings.json (jsdom)', () => {
     expect(hook().state.gate.button).toBe('agree')
   })
 
+  it('draws the gate\'s title, key hint and button labels as regions of one atlas texture; focus tints the labels', async () => {
+    const { COLORS } = await import('../../src/tv/lib/screen')
+    const byText = new Map<string, any>()
+    const walk = (el: any) => {
+      const t = el.texture
+      if (t && typeof t.text === 'string' && t.text !== '') byText.set(t.text, el)
+      el.childList?.forEach(walk)
+    }
+    walk(hook().app.stage.root)
+    const fixed = ['隐私政策摘要', '同意', '不同意', '阅读全文'].map((t) => byText.get(t))
+    const hint = [...byText.keys()].find((t) => t.startsWith('请阅读以下摘要'))
+    expect(hint).toBeDefined()
+    fixed.push(byText.get(hint as string))
+    for (const el of fixed) expect(el?.texture.constructor.name).toBe('PageTextTexture')
+    const ids = new Set(fixed.map((el) => el.texture._lookupId))
+    expect(ids.size).toBe(1)
+    const [, agree, disagree] = fixed
+    expect(agree.color).toBe(0xffffffff)
+    expect(disagree.color).toBe(COLORS.text)
+    const agreeTexture = agree.texture
+    press(39, 'ArrowRight')
+    expect(agree.color).toBe(COLORS.text)
+    expect(disagree.color).toBe(0xffffffff)
+    expect(agree.texture).toBe(agreeTexture)
+    press(37, 'ArrowLeft')
+    expect(hook().state.gate.button).toBe('agree')
+  })
+
   it('同意 stores the acceptance with the policy hash and opens the reader', async () => {
     press(13, 'Enter')
     await until(() => hook().route === 'policy', 'the reader')

@@ -1,23 +1,38 @@
 import { Lightning } from '@lightningjs/sdk'
 import { COLORS, FONT_FAMILY } from '../lib/screen'
 
-/** A remote-focusable button: filled when focused, outlined otherwise. */
+/** Width of the unfocused button's outline, in px. */
+const OUTLINE = 3
+
+/**
+ * A remote-focusable button: filled when focused, outlined otherwise. Drawn with plain
+ * rectangles, which share Lightning's one-pixel texture: a canvas-drawn rounded rectangle costs a
+ * canvas, a draw and an upload per state, which the consent gate's first frame paid twice.
+ */
 export default class Button extends Lightning.Component {
   static override _template() {
     return {
       w: 280,
       h: 84,
-      Bg: {
+      // Focused: the whole button filled. Unfocused: a 3 px outline, four edges over whatever lies behind.
+      Fill: { rect: true, w: (w: number) => w, h: (h: number) => h, color: COLORS.focus },
+      Outline: {
         w: (w: number) => w,
         h: (h: number) => h,
-        texture: Lightning.Tools.getRoundRect(280, 84, 12, 3, COLORS.muted, false, 0),
+        Top: { rect: true, w: (w: number) => w, h: OUTLINE, color: COLORS.muted },
+        Bottom: { rect: true, y: (h: number) => h - OUTLINE, w: (w: number) => w, h: OUTLINE, color: COLORS.muted },
+        Left: { rect: true, w: OUTLINE, h: (h: number) => h, color: COLORS.muted },
+        Right: { rect: true, x: (w: number) => w - OUTLINE, w: OUTLINE, h: (h: number) => h, color: COLORS.muted },
       },
       Label: {
         mountX: 0.5,
         mountY: 0.5,
         x: (w: number) => w / 2,
         y: (h: number) => h / 2 + 2,
-        text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: COLORS.text, wordWrap: false },
+        // Drawn white and tinted by the element's colour, so a label drawn in a page's text atlas
+        // (labelTexture) changes colour with focus like Lightning's own text does.
+        text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: 0xffffffff, wordWrap: false },
+        color: COLORS.text,
       },
     }
   }
@@ -25,8 +40,14 @@ export default class Button extends Lightning.Component {
   set label(v: string) {
     this.tag('Label').text.text = v
   }
+
+  /** Shows the label from a text atlas region instead (PageTextAtlas.text() settings). */
+  set labelTexture(spec: { texture: Record<string, unknown> }) {
+    this.tag('Label').texture = spec.texture
+  }
   get label(): string {
-    return this.tag('Label').text.text
+    // The texture's text: Lightning's text texture or an atlas region (reading .text would replace the latter).
+    return (this.tag('Label').texture as { text?: string } | null)?.text ?? ''
   }
 
   override _init() {
@@ -42,9 +63,8 @@ export default class Button extends Lightning.Component {
   }
 
   private _paint(focused: boolean) {
-    this.tag('Bg').texture = focused
-      ? Lightning.Tools.getRoundRect(this.w, this.h, 12, 0, 0, true, COLORS.focus)
-      : Lightning.Tools.getRoundRect(this.w, this.h, 12, 3, COLORS.muted, false, 0)
-    this.tag('Label').text.textColor = focused ? 0xffffffff : COLORS.text
+    this.tag('Fill').visible = focused
+    this.tag('Outline').visible = !focused
+    this.tag('Label').color = focused ? 0xffffffff : COLORS.text
   }
 }

@@ -32,6 +32,13 @@ export default class ButtonRow extends Lightning.Component {
     })
   }
 
+  /** Labels from text atlas regions (PageTextAtlas.text() settings), by button id. */
+  relabelTextures(labels: Record<string, { texture: Record<string, unknown> }>) {
+    this._specs.forEach((s, i) => {
+      if (labels[s.id] !== undefined) (this.children[i] as Button).labelTexture = labels[s.id]
+    })
+  }
+
   override _handleLeft() {
     if (this.index > 0) this.index--
     else return false

@@ -6,11 +6,17 @@ import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
 import { pageTemplate } from '../lib/pageTemplate'
+import { PageTextAtlas } from '../lib/pageTextAtlas'
+import { appGlyphWidths } from '../lib/canvasGlyphWidths'
 import { GATE_BODY_POS } from '../lib/layout'
 import { hook } from '../lib/testHook'
 
 /** Pages laid out before the first screen is drawn: the one shown (its neighbour is drawn a frame later anyway). */
 const FIRST_SCREEN_PAGES = 1
+
+const TITLE_SIZE = 44
+const HINT_SIZE = 26
+const BUTTON_LABEL_SIZE = 34
 
 /**
  * First launch: the policy summary (摘要) with 同意 / 不同意 / 阅读全文.
@@ -24,8 +30,9 @@ export default class ConsentGatePage extends ContextPage {
         Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
         Strip: { type: PageStrip, x: GATE_BODY_POS.x, y: GATE_BODY_POS.y },
         Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + SAFE.h - 84 },
-        Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted, wordWrap: false } },
-      }, { titleSize: 44 },
+        // Title and Hint show regions of the fixed texts' atlas (_drawFixedTexts).
+        Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60 },
+      }, { titleSize: TITLE_SIZE },
     )
   }
 
@@ -75,11 +82,35 @@ export default class ConsentGatePage extends ContextPage {
       this._pagination = p
       this.strip.pagination = p
     }
-    this.tag('Title').text.text = ctx.t('gateTitle')
     this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
-    this.tag('Hint').text.text = ctx.t('gateHint')
-    this.buttons.relabel({ agree: ctx.t('agree'), disagree: ctx.t('disagree'), read: ctx.t('readFull') })
+    this._drawFixedTexts(ctx.t('gateTitle'), ctx.t('gateHint'), { agree: ctx.t('agree'), disagree: ctx.t('disagree'), read: ctx.t('readFull') })
     this._updateIndicator()
+  }
+
+  private _fixedTexts = ''
+
+  /**
+   * The title, the key hint and the button labels, drawn together into one atlas texture: as
+   * Lightning text elements they cost a canvas, a measuring pass, a draw and an upload each in the
+   * frame that first shows the policy. Drawn again only when their strings (the UI language) or
+   * widths (glyph widths measured again once the fonts are in) change.
+   */
+  private _drawFixedTexts(title: string, hint: string, labels: Record<string, string>) {
+    const widths = appGlyphWidths()
+    const texts: [string, number][] = [[title, TITLE_SIZE], [hint, HINT_SIZE], ...Object.values(labels).map((l): [string, number] => [l, BUTTON_LABEL_SIZE])]
+    const key = JSON.stringify([Object.keys(labels), texts.map(([t, size]) => [t, widths.width(t, { size })])])
+    if (key === this._fixedTexts) return
+    this._fixedTexts = key
+    const atlas = new PageTextAtlas(widths)
+    const line = (text: string, size: number, color: number) => atlas.text([text], { size }, size, color)
+    const titleSpec = line(title, TITLE_SIZE, 0xffffffff)
+    const hintSpec = line(hint, HINT_SIZE, COLORS.muted)
+    // White: each button tints its label with its focus colour.
+    const labelSpecs = Object.fromEntries(Object.entries(labels).map(([id, text]) => [id, line(text, BUTTON_LABEL_SIZE, 0xffffffff)]))
+    atlas.pack()
+    this.tag('Title').patch(titleSpec)
+    this.tag('Hint').patch(hintSpec)
+    this.buttons.relabelTextures(labelSpecs)
   }
 
   private _updateIndicator() {
