@@ -1,3 +1,5 @@
+import { log } from './testHook'
+
 export interface FontSpec {
   family: string
   url?: string
@@ -45,21 +47,46 @@ export function parallelFontLoader(fonts: FontSpec[], store: FontFace[]): Promis
   )
 }
 
+/**
+ * How long text waits for the web fonts, from the first wait: a download that stalls would
+ * otherwise leave the first screen without its text for good. Past it, faces still loading are
+ * dropped and text is drawn with the engine's fallback font for the rest of the session.
+ */
+export const FONT_WAIT_MS = 4000
+
 let settling: { faces: number; promise: Promise<void> } | null = null
+let deadline: Promise<void> | null = null
+let gaveUp = false
+
+function giveUpOnPendingFaces(): void {
+  gaveUp = true
+  const set = document.fonts as unknown as { delete?(face: FontFace): boolean }
+  for (const s of started.values()) {
+    // Out of the set, a face no longer holds back document.fonts.load() nor Lightning's text.
+    if (s.face.status !== 'loaded' && s.face.status !== 'error') set.delete?.(s.face)
+  }
+  log(`fonts not loaded after ${FONT_WAIT_MS} ms: text is drawn with the fallback font`)
+}
 
 /**
  * Settles once every started face has loaded or failed (a failed face leaves the fallback font
- * in use). One promise while no face is added, so callbacks run in the order they were attached.
+ * in use), or FONT_WAIT_MS after the first call, whichever comes first. One promise while no face
+ * is added, so callbacks run in the order they were attached.
  */
 export function fontsSettled(): Promise<void> {
   if (!settling || settling.faces !== started.size) {
-    settling = { faces: started.size, promise: Promise.allSettled([...started.values()].map((s) => s.loaded)).then(() => undefined) }
+    deadline ??= new Promise<void>((resolve) => setTimeout(resolve, FONT_WAIT_MS)).then(() => {
+      if (!fontsAreSettled()) giveUpOnPendingFaces()
+    })
+    const all = Promise.allSettled([...started.values()].map((s) => s.loaded)).then(() => undefined)
+    settling = { faces: started.size, promise: Promise.race([all, deadline]) }
   }
   return settling.promise
 }
 
-/** Whether every started face has loaded or failed, now (no face started counts as settled). */
+/** Whether every started face has loaded or failed (or the wait for them is over), now; no face started counts as settled. */
 export function fontsAreSettled(): boolean {
+  if (gaveUp) return true
   for (const s of started.values()) {
     if (s.face.status !== 'loaded' && s.face.status !== 'error') return false
   }

@@ -40,15 +40,20 @@ class FakeFontFace {
 
 describe('fontLoader', () => {
   const added: unknown[] = []
+  const deleted: unknown[] = []
   beforeEach(() => {
     vi.resetModules()
     FakeFontFace.made = []
     FakeFontFace.deferred = false
     added.length = 0
     vi.stubGlobal('FontFace', FakeFontFace)
-    Object.defineProperty(document, 'fonts', { configurable: true, value: { add: (f: unknown) => added.push(f) } })
+    deleted.length = 0
+    Object.defineProperty(document, 'fonts', { configurable: true, value: { add: (f: unknown) => added.push(f), delete: (f: unknown) => deleted.push(f) } })
   })
-  afterEach(() => vi.unstubAllGlobals())
+  afterEach(() => {
+    vi.useRealTimers()
+    vi.unstubAllGlobals()
+  })
 
   it('reuses the faces preloaded from relative URLs when the SDK asks with absolute ones', async () => {
     const { preloadFonts, parallelFontLoader } = await import('../../../src/tv/lib/fontLoader')
@@ -132,6 +137,51 @@ describe('fontLoader', () => {
     FakeFontFace.made[0].failLoad(new Error('404'))
     await settling
     expect(settled).toBe(true)
+  })
+
+  it('a download that stalls: fontsSettled gives up after FONT_WAIT_MS, drops the stalled face from document.fonts, and text goes on with the fallback font', async () => {
+    vi.useFakeTimers()
+    FakeFontFace.deferred = true
+    const { deferredFontLoader, fontsSettled, fontsAreSettled, FONT_WAIT_MS } = await import('../../../src/tv/lib/fontLoader')
+    await deferredFontLoader([{ family: 'A', url: '/a.woff' }, { family: 'B', url: '/b.woff' }], [])
+    const [a, b] = FakeFontFace.made
+    let settled = false
+    void fontsSettled().then(() => {
+      settled = true
+    })
+    a.finishLoad()
+    await vi.advanceTimersByTimeAsync(FONT_WAIT_MS - 1)
+    expect(settled).toBe(false)
+    expect(fontsAreSettled()).toBe(false)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(settled).toBe(true)
+    expect(fontsAreSettled()).toBe(true)
+    // Only the face still loading is dropped; the one that loaded stays in use.
+    expect(deleted).toEqual([b])
+    // Later waits resolve at once.
+    let again = false
+    void fontsSettled().then(() => {
+      again = true
+    })
+    await vi.advanceTimersByTimeAsync(0)
+    expect(again).toBe(true)
+  })
+
+  it('faces that load in time: fontsSettled resolves when they do and nothing is dropped at the deadline', async () => {
+    vi.useFakeTimers()
+    FakeFontFace.deferred = true
+    const { deferredFontLoader, fontsSettled, FONT_WAIT_MS } = await import('../../../src/tv/lib/fontLoader')
+    await deferredFontLoader([{ family: 'A', url: '/a.woff' }], [])
+    let settled = false
+    void fontsSettled().then(() => {
+      settled = true
+    })
+    await vi.advanceTimersByTimeAsync(100)
+    FakeFontFace.made[0].finishLoad()
+    await vi.advanceTimersByTimeAsync(0)
+    expect(settled).toBe(true)
+    await vi.advanceTimersByTimeAsync(FONT_WAIT_MS)
+    expect(deleted).toEqual([])
   })
 
   it('fontsAreSettled is true when no face was started', async () => {
