@@ -27,15 +27,17 @@ export default class ButtonRow extends Lightning.Component {
   }
 
   relabel(labels: Record<string, string>) {
-    this._specs.forEach((s, i) => {
-      if (labels[s.id] !== undefined) (this.children[i] as Button).label = labels[s.id]
-    })
+    this._eachLabelled(labels, (button, label) => (button.label = label))
   }
 
   /** Labels from text atlas regions (PageTextAtlas.text() settings), by button id. */
   relabelTextures(labels: Record<string, { texture: Record<string, unknown> }>) {
+    this._eachLabelled(labels, (button, spec) => (button.labelTexture = spec))
+  }
+
+  private _eachLabelled<T>(labels: Record<string, T>, apply: (button: Button, label: T) => void) {
     this._specs.forEach((s, i) => {
-      if (labels[s.id] !== undefined) (this.children[i] as Button).labelTexture = labels[s.id]
+      if (labels[s.id] !== undefined) apply(this.children[i] as Button, labels[s.id])
     })
   }
 

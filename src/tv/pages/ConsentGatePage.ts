@@ -7,7 +7,6 @@ import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
 import { pageTemplate } from '../lib/pageTemplate'
 import { PageTextAtlas } from '../lib/pageTextAtlas'
-import { appGlyphWidths } from '../lib/canvasGlyphWidths'
 import { GATE_BODY_POS } from '../lib/layout'
 import { hook } from '../lib/testHook'
 
@@ -96,18 +95,17 @@ export default class ConsentGatePage extends ContextPage {
    * widths (glyph widths measured again once the fonts are in) change.
    */
   private _drawFixedTexts(title: string, hint: string, labels: Record<string, string>) {
-    const widths = appGlyphWidths()
-    const texts: [string, number][] = [[title, TITLE_SIZE], [hint, HINT_SIZE], ...Object.values(labels).map((l): [string, number] => [l, BUTTON_LABEL_SIZE])]
-    const key = JSON.stringify([Object.keys(labels), texts.map(([t, size]) => [t, widths.width(t, { size })])])
-    if (key === this._fixedTexts) return
-    this._fixedTexts = key
-    const atlas = new PageTextAtlas(widths)
+    const atlas = new PageTextAtlas()
     const line = (text: string, size: number, color: number) => atlas.text([text], { size }, size, color)
     const titleSpec = line(title, TITLE_SIZE, 0xffffffff)
     const hintSpec = line(hint, HINT_SIZE, COLORS.muted)
     // White: each button tints its label with its focus colour.
     const labelSpecs = Object.fromEntries(Object.entries(labels).map(([id, text]) => [id, line(text, BUTTON_LABEL_SIZE, 0xffffffff)]))
     atlas.pack()
+    // The packed settings (lines, fonts, places and sizes) say whether anything changed.
+    const key = JSON.stringify([titleSpec, hintSpec, labelSpecs])
+    if (key === this._fixedTexts) return
+    this._fixedTexts = key
     this.tag('Title').patch(titleSpec)
     this.tag('Hint').patch(hintSpec)
     this.buttons.relabelTextures(labelSpecs)

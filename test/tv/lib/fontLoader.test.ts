@@ -109,34 +109,30 @@ describe('fontLoader', () => {
     FakeFontFace.deferred = true
     const { deferredFontLoader, fontsSettled } = await import('../../../src/tv/lib/fontLoader')
     await deferredFontLoader([{ family: 'A', url: '/a.woff' }, { family: 'B', url: '/b.woff' }], [])
-    let settled = false
-    const settling = fontsSettled().then(() => {
-      settled = true
-    })
+    const settling = fontsSettled()
+    const settled = settledFlag(settling)
     const [a, b] = FakeFontFace.made
     await tick()
-    expect(settled).toBe(false)
+    expect(settled()).toBe(false)
     a.finishLoad()
     await tick()
-    expect(settled).toBe(false)
+    expect(settled()).toBe(false)
     b.failLoad(new Error('font download failed'))
     await settling
-    expect(settled).toBe(true)
+    expect(settled()).toBe(true)
   })
 
   it('fontsSettled includes faces started by preloadFonts', async () => {
     FakeFontFace.deferred = true
     const { preloadFonts, fontsSettled } = await import('../../../src/tv/lib/fontLoader')
     preloadFonts([{ family: 'A', url: '/a.woff' }])
-    let settled = false
-    const settling = fontsSettled().then(() => {
-      settled = true
-    })
+    const settling = fontsSettled()
+    const settled = settledFlag(settling)
     await tick()
-    expect(settled).toBe(false)
+    expect(settled()).toBe(false)
     FakeFontFace.made[0].failLoad(new Error('404'))
     await settling
-    expect(settled).toBe(true)
+    expect(settled()).toBe(true)
   })
 
   it('a download that stalls: fontsSettled gives up after FONT_WAIT_MS, drops the stalled face from document.fonts, and text goes on with the fallback font', async () => {
@@ -145,26 +141,20 @@ describe('fontLoader', () => {
     const { deferredFontLoader, fontsSettled, fontsAreSettled, FONT_WAIT_MS } = await import('../../../src/tv/lib/fontLoader')
     await deferredFontLoader([{ family: 'A', url: '/a.woff' }, { family: 'B', url: '/b.woff' }], [])
     const [a, b] = FakeFontFace.made
-    let settled = false
-    void fontsSettled().then(() => {
-      settled = true
-    })
+    const settled = settledFlag(fontsSettled())
     a.finishLoad()
     await vi.advanceTimersByTimeAsync(FONT_WAIT_MS - 1)
-    expect(settled).toBe(false)
+    expect(settled()).toBe(false)
     expect(fontsAreSettled()).toBe(false)
     await vi.advanceTimersByTimeAsync(1)
-    expect(settled).toBe(true)
+    expect(settled()).toBe(true)
     expect(fontsAreSettled()).toBe(true)
     // Only the face still loading is dropped; the one that loaded stays in use.
     expect(deleted).toEqual([b])
     // Later waits resolve at once.
-    let again = false
-    void fontsSettled().then(() => {
-      again = true
-    })
+    const again = settledFlag(fontsSettled())
     await vi.advanceTimersByTimeAsync(0)
-    expect(again).toBe(true)
+    expect(again()).toBe(true)
   })
 
   it('faces that load in time: fontsSettled resolves when they do and nothing is dropped at the deadline', async () => {
@@ -172,14 +162,11 @@ describe('fontLoader', () => {
     FakeFontFace.deferred = true
     const { deferredFontLoader, fontsSettled, FONT_WAIT_MS } = await import('../../../src/tv/lib/fontLoader')
     await deferredFontLoader([{ family: 'A', url: '/a.woff' }], [])
-    let settled = false
-    void fontsSettled().then(() => {
-      settled = true
-    })
+    const settled = settledFlag(fontsSettled())
     await vi.advanceTimersByTimeAsync(100)
     FakeFontFace.made[0].finishLoad()
     await vi.advanceTimersByTimeAsync(0)
-    expect(settled).toBe(true)
+    expect(settled()).toBe(true)
     await vi.advanceTimersByTimeAsync(FONT_WAIT_MS)
     expect(deleted).toEqual([])
   })
@@ -261,3 +248,10 @@ describe('fontLoader', () => {
 })
 
 const tick = () => new Promise((r) => setTimeout(r, 0))
+
+/** Reads whether a promise has resolved yet. */
+function settledFlag(p: Promise<unknown>): () => boolean {
+  let done = false
+  void p.then(() => (done = true))
+  return () => done
+}
