@@ -12,6 +12,7 @@
 import { spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
+import { buildTvBoot } from '../../tools/tv-boot-build'
 import { buildTvFeatures, type FeatureBuildResult } from '../../tools/tv-feature-build'
 
 export const ROOT = resolve(__dirname, '../..')
@@ -70,7 +71,8 @@ export function buildAssets(): BuildStep[] {
 
 /**
  * The TV app, minified, into .tmp/bench/app (from a snapshot of its build inputs), split as
- * `npm run build` splits it: appBundle.js, and the pairing feature in features/pairing.js.
+ * `npm run build` splits it: appBundle.js, the pairing feature in features/pairing.js, and the boot
+ * script (boot.js) that index.html runs first.
  */
 export async function buildApp(): Promise<{ steps: BuildStep[]; features: FeatureBuildResult[] }> {
   rmSync(APP_SNAPSHOT, { recursive: true, force: true })
@@ -80,7 +82,12 @@ export async function buildApp(): Promise<{ steps: BuildStep[]; features: Featur
   const bundle = lngBuild('lng build (app)', APP_SNAPSHOT, APP_OUT, { LNG_CUSTOM_ROLLUP: 'true' })
   const t0 = performance.now()
   const features = await buildTvFeatures(APP_OUT)
-  return { steps: [bundle, { name: 'feature bundles (app)', ms: performance.now() - t0 }], features }
+  const t1 = performance.now()
+  await buildTvBoot(APP_OUT)
+  return {
+    steps: [bundle, { name: 'feature bundles (app)', ms: t1 - t0 }, { name: 'boot script (app)', ms: performance.now() - t1 }],
+    features,
+  }
 }
 
 /** The empty baseline app, minified, into .tmp/bench/empty. */

@@ -198,6 +198,15 @@ describe('TV journey in Chromium: gate, reader, settings, relaunch, changed poli
     expect(problems).toEqual([])
   })
 
+  it('the boot script requests the fonts, the policy and the glyph advances before the app bundle, and the app does not request them again', () => {
+    const paths = beforeConsent.map((e) => new URL(e.url).pathname)
+    const firstScreen = ['/static/fonts/MiiteeSans-Regular.woff', '/static/fonts/MiiteeSans-Bold.woff', '/static/fonts/MiiteeSans-metrics.json', '/static/policy/index.json', docPath]
+    for (const p of [...firstScreen, '/boot.js', '/appBundle.js']) expect(paths.filter((q) => q === p), p).toHaveLength(1)
+    // Requested in this order by the page: the boot script before Lightning's loader, its downloads before the app bundle.
+    expect(paths.indexOf('/boot.js')).toBeLessThan(paths.indexOf('/startApp.js'))
+    for (const p of firstScreen) expect(paths.indexOf(p), p).toBeLessThan(paths.indexOf('/appBundle.js'))
+  })
+
   it('同意 stores the acceptance with the served policy id, version and hash, and opens the reader on its contents', async () => {
     expect(await focusedRef(page())).toBe('B_agree')
     const t0 = Date.now()

@@ -1,3 +1,4 @@
+import { bootHandoff, type StartedFace } from './bootHandoff'
 import { log } from './testHook'
 
 export interface FontSpec {
@@ -7,15 +8,16 @@ export interface FontSpec {
   descriptors?: FontFaceDescriptors
 }
 
-interface Started {
-  face: FontFace
-  loaded: Promise<FontFace>
+/**
+ * Faces already started, by family, descriptors and absolute URLs: each font is fetched once,
+ * also when the boot script started it (the registry is shared through the window).
+ */
+function startedFaces(): Map<string, StartedFace> {
+  return bootHandoff().faces
 }
 
-/** Faces already started, by family, descriptors and absolute URLs: each font is fetched once. */
-const started = new Map<string, Started>()
-
-function start(font: FontSpec): Started {
+function start(font: FontSpec): StartedFace {
+  const started = startedFaces()
   const urls = (font.urls ?? (font.url ? [font.url] : [])).map((u) => new URL(u, window.location.href).href)
   const key = JSON.stringify([font.family, font.descriptors ?? {}, urls])
   let s = started.get(key)
@@ -28,7 +30,7 @@ function start(font: FontSpec): Started {
   return s
 }
 
-/** Starts downloading font faces now (before Lightning's stage exists); the loader below reuses them. */
+/** Starts downloading font faces now (from the boot script, before Lightning loads); the loader below reuses them. */
 export function preloadFonts(fonts: FontSpec[]): void {
   for (const f of fonts) start(f).loaded.catch(() => undefined)
 }
@@ -61,7 +63,7 @@ let gaveUp = false
 function giveUpOnPendingFaces(): void {
   gaveUp = true
   const set = document.fonts as unknown as { delete?(face: FontFace): boolean }
-  for (const s of started.values()) {
+  for (const s of startedFaces().values()) {
     // Out of the set, a face no longer holds back document.fonts.load() nor Lightning's text.
     if (s.face.status !== 'loaded' && s.face.status !== 'error') set.delete?.(s.face)
   }
@@ -74,6 +76,7 @@ function giveUpOnPendingFaces(): void {
  * is added, so callbacks run in the order they were attached.
  */
 export function fontsSettled(): Promise<void> {
+  const started = startedFaces()
   if (!settling || settling.faces !== started.size) {
     deadline ??= new Promise<void>((resolve) => setTimeout(resolve, FONT_WAIT_MS)).then(() => {
       if (!fontsAreSettled()) giveUpOnPendingFaces()
@@ -87,7 +90,7 @@ export function fontsSettled(): Promise<void> {
 /** Whether every started face has loaded or failed (or the wait for them is over), now; no face started counts as settled. */
 export function fontsAreSettled(): boolean {
   if (gaveUp) return true
-  for (const s of started.values()) {
+  for (const s of startedFaces().values()) {
     if (s.face.status !== 'loaded' && s.face.status !== 'error') return false
   }
   return true

@@ -1,4 +1,5 @@
 import { parseFontMetrics, type FontAdvanceTable } from '../../core/text/fontMetrics'
+import { takeResponse } from './bootHandoff'
 import { log } from './testHook'
 
 /** Path under static/ of the advances the font build writes beside the fonts. */
@@ -8,12 +9,12 @@ let loading: Promise<FontAdvanceTable | null> | null = null
 let loaded: FontAdvanceTable | null = null
 
 /**
- * Fetches the build's glyph advances once. Without them (missing, malformed) text is measured
+ * Fetches the build's glyph advances once (taking over the boot script's request). Without them (missing, malformed) text is measured
  * on the canvas as before: slower on the first screen, same layout.
  */
 export function loadFontMetrics(url: string): Promise<FontAdvanceTable | null> {
   if (!loading) {
-    loading = fetch(url)
+    loading = (takeResponse(url) ?? fetch(url))
       .then(async (res) => {
         if (!res.ok) throw new Error(`HTTP ${res.status}`)
         loaded = parseFontMetrics(await res.json())

@@ -3,6 +3,10 @@ import type { PolicyIndexEntry } from '../../core/policy'
 import { paginate, paginateInSteps } from '../../core/layout/paginator'
 import type { Pagination, TextSize } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
+import { takeResponse } from '../lib/bootHandoff'
+import { firstPolicyRequests, policyPath, type PolicyLoadOptions } from './policyRequests'
+
+export { policyPath, type PolicyLoadOptions }
 
 export class PolicyLoadError extends Error {
   constructor(
@@ -13,40 +17,25 @@ export class PolicyLoadError extends Error {
   }
 }
 
-export interface PolicyLoadOptions {
-  locale?: string
-  /**
-   * The document the index is expected to name (settings.json `policy.preload`, relative to the
-   * static root). It is requested together with the index instead of after it: the first screen
-   * waits for one round trip, not two. If the index names another document, that one is fetched.
-   */
-  preload?: string
-}
-
-/** Static-root-relative path of an index entry ("./static/policy/x.json" → "policy/x.json"). */
-export function policyPath(path: string): string {
-  return path.replace(/^(\.\/)?(static\/)?/, '')
-}
-
 /** Loads the compiled policy model from the app's own static assets (no other host). */
 export async function loadPolicy(baseUrl: string, options: PolicyLoadOptions = {}): Promise<PolicyDocument> {
   const locale = options.locale ?? 'zh-CN'
-  const preload = options.preload ? policyPath(options.preload) : null
-  const indexRequest = getJson<{ policies: PolicyIndexEntry[] } | PolicyIndexEntry[]>(`${baseUrl}policy/index.json`)
+  const first = firstPolicyRequests(baseUrl, options)
+  const indexRequest = getJson<{ policies: PolicyIndexEntry[] } | PolicyIndexEntry[]>(first.index)
   // Settled here so that a failed speculative request is never an unhandled rejection.
-  const preloaded = preload ? getJson<PolicyDocument>(`${baseUrl}${preload}`).then((doc) => ({ doc }), (error: unknown) => ({ error })) : null
+  const preloaded = first.preload ? getJson<PolicyDocument>(first.preload).then((doc) => ({ doc }), (error: unknown) => ({ error })) : null
   const index = await indexRequest
   const entries = Array.isArray(index) ? index : index.policies
   const entry = entries.find((e) => e.locale === locale) ?? entries[0]
   if (!entry) throw new PolicyLoadError('POLICY_INDEX_EMPTY', 'policy/index.json lists no policy')
-  const path = policyPath(entry.path)
+  const url = `${baseUrl}${policyPath(entry.path)}`
   let doc: PolicyDocument
-  if (preloaded && path === preload) {
+  if (preloaded && url === first.preload) {
     const result = await preloaded
     if ('error' in result) throw result.error
     doc = result.doc
   } else {
-    doc = await getJson<PolicyDocument>(`${baseUrl}${path}`)
+    doc = await getJson<PolicyDocument>(url)
   }
   if (!doc || !Array.isArray(doc.sections) || !doc.sha256) {
     throw new PolicyLoadError('POLICY_MALFORMED', `${entry.path} is not a compiled policy document`)
@@ -54,8 +43,9 @@ export async function loadPolicy(baseUrl: string, options: PolicyLoadOptions = {
   return doc
 }
 
+/** GETs JSON, reusing the response the boot script requested ahead for this URL, if any. */
 async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url)
+  const res = await (takeResponse(url) ?? fetch(url))
   if (!res.ok) throw new PolicyLoadError('POLICY_HTTP', `${url}: HTTP ${res.status}`)
   return (await res.json()) as T
 }

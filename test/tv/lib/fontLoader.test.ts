@@ -43,6 +43,8 @@ describe('fontLoader', () => {
   const deleted: unknown[] = []
   beforeEach(() => {
     vi.resetModules()
+    // The registry of started faces is shared through a global (the boot script's and the app's bundles).
+    delete (globalThis as Record<string, unknown>).__miiteeBoot
     FakeFontFace.made = []
     FakeFontFace.deferred = false
     added.length = 0
@@ -68,6 +70,26 @@ describe('fontLoader', () => {
     expect(FakeFontFace.made.map((f) => f.loads)).toEqual([1, 1])
     expect(FakeFontFace.made[0].source).toBe(`url(${window.location.origin}/static/fonts/MiiteeSans-Regular.woff), url(${window.location.origin}/static/fonts/MiiteeSans-Regular.ttf)`)
     expect(FakeFontFace.made.map((f) => f.descriptors.weight)).toEqual(['400', '700'])
+  })
+
+  it('takes over the faces the boot script started, though its bundle has its own copy of the loader', async () => {
+    const boot = await import('../../../src/tv/lib/fontLoader')
+    const { appFonts } = await import('../../../src/tv/lib/appFonts')
+    FakeFontFace.deferred = true
+    boot.preloadFonts(appFonts((rel) => `./static/${rel}`))
+    vi.resetModules()
+    const app = await import('../../../src/tv/lib/fontLoader')
+    expect(app).not.toBe(boot)
+    const store: FontFace[] = []
+    const loading = app.parallelFontLoader(appFonts((rel) => `${window.location.origin}/static/${rel}`), store)
+    expect(FakeFontFace.made).toHaveLength(2)
+    expect(store).toEqual(FakeFontFace.made)
+    // The app waits for the boot script's downloads, which it did not start.
+    expect(app.fontsAreSettled()).toBe(false)
+    for (const f of FakeFontFace.made) f.finishLoad()
+    await loading
+    expect(app.fontsAreSettled()).toBe(true)
+    expect(FakeFontFace.made.map((f) => f.loads)).toEqual([1, 1])
   })
 
   it('loads faces nobody preloaded, each once, in parallel', async () => {

@@ -3,6 +3,7 @@ import type { PolicyDocument } from '../../../src/core/policy/model'
 import type { PolicyIndexEntry } from '../../../src/core/policy'
 import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
 import { PolicyLibrary, PolicyLoadError, loadPolicy, policyPath } from '../../../src/tv/services/PolicyLibrary'
+import { prefetchResponse } from '../../../src/tv/lib/bootHandoff'
 
 const BASE = 'http://tv.local/static/'
 
@@ -81,6 +82,7 @@ describe('loadPolicy', () => {
   afterEach(() => {
     process.off('unhandledRejection', onUnhandled)
     vi.unstubAllGlobals()
+    delete (globalThis as Record<string, unknown>).__miiteeBoot
   })
 
   it('requests the preloaded document together with the index and fetches it once when the index names it', async () => {
@@ -199,6 +201,44 @@ describe('loadPolicy', () => {
     const loading = loadPolicy(BASE)
     ;(await f.request('policy/index.json')).respond({ policies: [] })
     await expect(loading).rejects.toMatchObject({ code: 'POLICY_INDEX_EMPTY' })
+  })
+
+  it('takes over the requests the boot script made ahead, once: a later load requests again', async () => {
+    const f = controlledFetch()
+    prefetchResponse(`${BASE}policy/index.json`)
+    prefetchResponse(`${BASE}policy/a.json`)
+    const index = await f.request('policy/index.json')
+    const ahead = await f.request('policy/a.json')
+    const loading = loadPolicy(BASE, { preload: 'policy/a.json' })
+    await tick()
+    // Nothing requested a second time: the loader waits for the boot script's responses.
+    expect(f.events).toEqual(['request policy/index.json', 'request policy/a.json'])
+    index.respond([entry('a', 'policy/a.json')])
+    ahead.respond(doc('a'))
+    expect((await loading).id).toBe('a')
+    expect([f.requested('policy/index.json'), f.requested('policy/a.json')]).toEqual([1, 1])
+    // A response body is read once: loading again (a retry, say) fetches anew.
+    const again = loadPolicy(BASE, { preload: 'policy/a.json' })
+    ;(await f.request('policy/index.json')).respond([entry('a', 'policy/a.json')])
+    ;(await f.request('policy/a.json')).respond(doc('a'))
+    expect((await again).id).toBe('a')
+    expect([f.requested('policy/index.json'), f.requested('policy/a.json')]).toEqual([2, 2])
+  })
+
+  it('reports a failed request of the boot script as the load\'s error, without an unhandled rejection, and the next load fetches anew', async () => {
+    const f = controlledFetch()
+    prefetchResponse(`${BASE}policy/index.json`)
+    // Fails before the app bundle has even asked for it.
+    ;(await f.request('policy/index.json')).fail(new TypeError('network down'))
+    await tick()
+    await tick()
+    expect(unhandled).toEqual([])
+    await expect(loadPolicy(BASE)).rejects.toThrow('network down')
+    const retry = loadPolicy(BASE)
+    ;(await f.request('policy/index.json')).respond([entry('a', 'policy/a.json')])
+    ;(await f.request('policy/a.json')).respond(doc('a'))
+    expect((await retry).id).toBe('a')
+    expect(f.requested('policy/index.json')).toBe(2)
   })
 
   it.each([
