@@ -1,6 +1,7 @@
 import { Lightning } from '@lightningjs/sdk'
 import type { Pagination } from '../../core/layout/types'
 import PolicyPageView from './PolicyPageView'
+import type { PageTextAtlas } from '../lib/pageTextAtlas'
 import { fontsSettled } from '../lib/fontLoader'
 
 const OFFSET = 2400
@@ -23,12 +24,20 @@ export default class PageStrip extends Lightning.Component {
   private _views = new Map<number, PolicyPageView>()
 
   set pagination(p: Pagination | null) {
+    this.showPagination(p)
+  }
+
+  /**
+   * Shows `p` from the current index. `alongside` draws other texts of the screen into the atlas
+   * of the page shown (PolicyPageView.show); it is not called when there is no page to show.
+   */
+  showPagination(p: Pagination | null, alongside?: (atlas: PageTextAtlas) => void) {
     this._pagination = p
     this._focusToRestore = null
     this._views.forEach((v) => this.tag('Views').childList.remove(v))
     this._views.clear()
     this._index = Math.min(this._index, Math.max(0, (p?.pages.length ?? 1) - 1))
-    this._sync()
+    this._sync(alongside)
   }
   get pagination() {
     return this._pagination
@@ -70,7 +79,7 @@ export default class PageStrip extends Lightning.Component {
     this._sync()
   }
 
-  private _sync() {
+  private _sync(alongside?: (atlas: PageTextAtlas) => void) {
     const p = this._pagination
     if (!p) return
     const want = [this._index - 1, this._index, this._index + 1].filter((i) => i >= 0 && i < p.pages.length)
@@ -85,7 +94,7 @@ export default class PageStrip extends Lightning.Component {
     // Free the dropped pages' textures now rather than when Lightning's memory pressure
     // threshold (24 Mpx by default) is reached: memory stays at three pages.
     if (removed) this.stage.gc(false)
-    this._ensure(this._index)
+    this._ensure(this._index, alongside)
     this._place()
     // Neighbours are drawn a frame later, so the page the viewer asked for is not delayed by them
     // (nor, on the first screen, drawn with it in the frame after the fonts arrive).
@@ -101,11 +110,12 @@ export default class PageStrip extends Lightning.Component {
     }
   }
 
-  private _ensure(i: number) {
+  private _ensure(i: number, alongside?: (atlas: PageTextAtlas) => void) {
     const p = this._pagination
     if (!p || i < 0 || i >= p.pages.length || this._views.has(i)) return
     if (Math.abs(i - this._index) > 1) return
-    const view = this.stage.c({ type: PolicyPageView, page: p.pages[i] }) as unknown as PolicyPageView
+    const view = this.stage.c({ type: PolicyPageView }) as unknown as PolicyPageView
+    view.show(p.pages[i], alongside)
     this.tag('Views').childList.add(view)
     this._views.set(i, view)
     if (i === this._index && this._focusToRestore !== null) {

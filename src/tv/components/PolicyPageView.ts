@@ -21,8 +21,7 @@ export default class PolicyPageView extends Lightning.Component {
   private _focusIndex = -1
 
   set page(p: Page | null) {
-    this._page = p
-    this._render()
+    this.show(p)
   }
   get page(): Page | null {
     return this._page
@@ -37,12 +36,22 @@ export default class PolicyPageView extends Lightning.Component {
     return this._focusIndex
   }
 
-  private _render() {
+  /**
+   * Shows `p`. `alongside` adds other texts of the screen to the page's atlas before it is packed
+   * (its regions are valid once this returns): one canvas and one upload for both.
+   */
+  show(p: Page | null, alongside?: (atlas: PageTextAtlas) => void) {
+    this._page = p
+    this._render(alongside)
+  }
+
+  private _render(alongside?: (atlas: PageTextAtlas) => void) {
     const items = this.tag('Items')
     items.childList.clear()
     if (!this._page) return
     const atlas = new PageTextAtlas()
     const children = this._page.items.map((item) => itemElement(item, atlas))
+    alongside?.(atlas)
     atlas.pack()
     items.children = children
     this._placeHighlight()

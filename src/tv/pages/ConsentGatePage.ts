@@ -77,38 +77,32 @@ export default class ConsentGatePage extends ContextPage {
   refresh() {
     const ctx = appContext()
     const p = ctx.summaryPagination(undefined, this._firstScreen ? FIRST_SCREEN_PAGES : undefined)
+    const texts: FixedTexts = { title: ctx.t('gateTitle'), hint: ctx.t('gateHint'), labels: { agree: ctx.t('agree'), disagree: ctx.t('disagree'), read: ctx.t('readFull') } }
+    // Drawn again when their strings change (the UI language) or the layout does (a new
+    // pagination: glyph widths measured again once the fonts are in, or another text size).
+    const redraw = p !== this._pagination || JSON.stringify(texts) !== this._fixedTexts
+    let fixed: FixedTextSpecs | null = null
     if (p !== this._pagination) {
       this._pagination = p
-      this.strip.pagination = p
+      // The first screen's fixed texts go into its page's atlas: in the frame that first shows
+      // the policy every canvas costs a draw and an upload, each waiting on the GPU process.
+      if (this._firstScreen) this.strip.showPagination(p, (atlas) => (fixed = fixedTextSpecs(atlas, texts)))
+      else this.strip.pagination = p
+    }
+    if (redraw) {
+      this._fixedTexts = JSON.stringify(texts)
+      this._showFixedTexts(fixed ?? ownAtlas(texts))
     }
     this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
-    this._drawFixedTexts(ctx.t('gateTitle'), ctx.t('gateHint'), { agree: ctx.t('agree'), disagree: ctx.t('disagree'), read: ctx.t('readFull') })
     this._updateIndicator()
   }
 
   private _fixedTexts = ''
 
-  /**
-   * The title, the key hint and the button labels, drawn together into one atlas texture: as
-   * Lightning text elements they cost a canvas, a measuring pass, a draw and an upload each in the
-   * frame that first shows the policy. Drawn again only when their strings (the UI language) or
-   * widths (glyph widths measured again once the fonts are in) change.
-   */
-  private _drawFixedTexts(title: string, hint: string, labels: Record<string, string>) {
-    const atlas = new PageTextAtlas()
-    const line = (text: string, size: number, color: number) => atlas.text([text], { size }, size, color)
-    const titleSpec = line(title, TITLE_SIZE, 0xffffffff)
-    const hintSpec = line(hint, HINT_SIZE, COLORS.muted)
-    // White: each button tints its label with its focus colour.
-    const labelSpecs = Object.fromEntries(Object.entries(labels).map(([id, text]) => [id, line(text, BUTTON_LABEL_SIZE, 0xffffffff)]))
-    atlas.pack()
-    // The packed settings (lines, fonts, places and sizes) say whether anything changed.
-    const key = JSON.stringify([titleSpec, hintSpec, labelSpecs])
-    if (key === this._fixedTexts) return
-    this._fixedTexts = key
-    this.tag('Title').patch(titleSpec)
-    this.tag('Hint').patch(hintSpec)
-    this.buttons.relabelTextures(labelSpecs)
+  private _showFixedTexts(specs: FixedTextSpecs) {
+    this.tag('Title').patch(specs.title)
+    this.tag('Hint').patch(specs.hint)
+    this.buttons.relabelTextures(specs.labels)
   }
 
   private _updateIndicator() {
@@ -149,4 +143,40 @@ export default class ConsentGatePage extends ContextPage {
   override _getFocused() {
     return this.buttons
   }
+}
+
+interface FixedTexts {
+  title: string
+  hint: string
+  labels: Record<string, string>
+}
+
+type TextSpec = ReturnType<PageTextAtlas['text']>
+
+interface FixedTextSpecs {
+  title: TextSpec
+  hint: TextSpec
+  labels: Record<string, TextSpec>
+}
+
+/**
+ * The title, the key hint and the button labels, as regions of `atlas` (valid once it is packed):
+ * as Lightning text elements they would cost a canvas, a measuring pass, a draw and an upload each.
+ */
+function fixedTextSpecs(atlas: PageTextAtlas, texts: FixedTexts): FixedTextSpecs {
+  const line = (text: string, size: number, color: number) => atlas.text([text], { size }, size, color)
+  return {
+    title: line(texts.title, TITLE_SIZE, 0xffffffff),
+    hint: line(texts.hint, HINT_SIZE, COLORS.muted),
+    // White: each button tints its label with its focus colour.
+    labels: Object.fromEntries(Object.entries(texts.labels).map(([id, text]) => [id, line(text, BUTTON_LABEL_SIZE, 0xffffffff)])),
+  }
+}
+
+/** The fixed texts in an atlas of their own (after the first screen, or without a page to share). */
+function ownAtlas(texts: FixedTexts): FixedTextSpecs {
+  const atlas = new PageTextAtlas()
+  const specs = fixedTextSpecs(atlas, texts)
+  atlas.pack()
+  return specs
 }
