@@ -8,7 +8,7 @@ import { loadPairingFeature } from './features/pairingFeature'
 import { appContext } from './services/AppContext'
 import { showFirstPage, type FrameStage } from './lib/firstPage'
 import { hook, log } from './lib/testHook'
-import type { PolicyLoadOptions } from './services/PolicyLibrary'
+import type { PolicyLoadOptions } from './services/policyRequests'
 
 const WIDGETS = ['ExitDialog']
 

@@ -23,13 +23,15 @@ describe('TV journey in WPE WebKit (smoke): gate → 同意 → reader → open 
       return path.length ? String(path[path.length - 1].ref) : ''
     })
 
-  async function waitForRoute(route: string, timeoutMs = 15000): Promise<HookSnapshot> {
+  const waitForRoute = (route: string, timeoutMs = 15000) => waitForState((s) => s.route === route, `route "${route}"`, timeoutMs)
+
+  async function waitForState(done: (s: HookSnapshot) => boolean, what: string, timeoutMs = 5000): Promise<HookSnapshot> {
     const until = Date.now() + timeoutMs
     for (;;) {
       const s = await state()
-      if (s.route === route) return s
-      if (Date.now() > until) throw new Error(`route stayed "${s.route}", expected "${route}"`)
-      await sleep(100)
+      if (done(s)) return s
+      if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+      await sleep(50)
     }
   }
 
@@ -46,7 +48,10 @@ describe('TV journey in WPE WebKit (smoke): gate → 同意 → reader → open 
   it('boots into the consent gate, 同意 (OK) stores the acceptance and opens the reader; a section opens and Right flips a page', async () => {
     await wpe.navigate(server.url, { clearStorage: true })
     expect(await wpe.waitForAppReady()).toBe('hook')
-    const gate = await waitForRoute('gate')
+    await waitForRoute('gate')
+    // The first screen lays out only its page; the rest of the summary (and the page count) follows
+    // right after that frame, as the Chromium journey's launch waits a few frames for.
+    const gate = await waitForState((s) => ((s.gate as { pageCount?: number } | undefined)?.pageCount ?? 0) > 0, 'the whole summary laid out')
     const summaryPages = await wpe.execute<number>(() => (window as any).__miitee.summaryPagination().pages.length)
     expect(gate.gate).toMatchObject({ pageIndex: 0, pageCount: summaryPages })
     expect(await focused()).toBe('B_agree')

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { PolicyIndexEntry } from '../../src/core/policy'
-import { policyPath } from '../../src/tv/services/PolicyLibrary'
+import { policyPath } from '../../src/tv/services/policyRequests'
 
 const root = path.resolve(__dirname, '../..')
 const staticDir = path.join(root, 'static')

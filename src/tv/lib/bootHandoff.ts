@@ -4,6 +4,8 @@
 // the first screen would wait for them. Both bundles meet here, on one global property: the app
 // takes over what the boot script started instead of requesting it again.
 
+import { absoluteUrl } from './staticBase'
+
 /** A font face being loaded, under the key of its family, descriptors and absolute URLs. */
 export interface StartedFace {
   face: FontFace
@@ -24,15 +26,10 @@ export function bootHandoff(): BootHandoff {
   return (g[GLOBAL] ??= { faces: new Map(), responses: new Map() })
 }
 
-/** `url` made absolute against the document (the app and the boot script may spell it differently). */
-function absolute(url: string): string {
-  return new URL(url, globalThis.location?.href).href
-}
-
 /** Requests `url` now, for a later takeResponse(url). */
 export function prefetchResponse(url: string): void {
   const responses = bootHandoff().responses
-  const abs = absolute(url)
+  const abs = absoluteUrl(url)
   if (responses.has(abs)) return
   const request = fetch(abs)
   // Unhandled until taken: a failure is the taker's to report (it sees the same rejection).
@@ -43,7 +40,7 @@ export function prefetchResponse(url: string): void {
 /** The response requested ahead for `url`, once (a body is read once); undefined if none. */
 export function takeResponse(url: string): Promise<Response> | undefined {
   const responses = bootHandoff().responses
-  const abs = absolute(url)
+  const abs = absoluteUrl(url)
   const request = responses.get(abs)
   responses.delete(abs)
   return request

@@ -1,4 +1,5 @@
 import { bootHandoff, type StartedFace } from './bootHandoff'
+import { absoluteUrl } from './staticBase'
 import { log } from './testHook'
 
 export interface FontSpec {
@@ -18,7 +19,7 @@ function startedFaces(): Map<string, StartedFace> {
 
 function start(font: FontSpec): StartedFace {
   const started = startedFaces()
-  const urls = (font.urls ?? (font.url ? [font.url] : [])).map((u) => new URL(u, window.location.href).href)
+  const urls = (font.urls ?? (font.url ? [font.url] : [])).map(absoluteUrl)
   const key = JSON.stringify([font.family, font.descriptors ?? {}, urls])
   let s = started.get(key)
   if (!s) {

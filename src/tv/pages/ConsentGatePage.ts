@@ -80,7 +80,8 @@ export default class ConsentGatePage extends ContextPage {
     const texts: FixedTexts = { title: ctx.t('gateTitle'), hint: ctx.t('gateHint'), labels: { agree: ctx.t('agree'), disagree: ctx.t('disagree'), read: ctx.t('readFull') } }
     // Drawn again when their strings change (the UI language) or the layout does (a new
     // pagination: glyph widths measured again once the fonts are in, or another text size).
-    const redraw = p !== this._pagination || JSON.stringify(texts) !== this._fixedTexts
+    const textsKey = JSON.stringify(texts)
+    const redraw = p !== this._pagination || textsKey !== this._fixedTexts
     let fixed: FixedTextSpecs | null = null
     if (p !== this._pagination) {
       this._pagination = p
@@ -90,7 +91,7 @@ export default class ConsentGatePage extends ContextPage {
       else this.strip.pagination = p
     }
     if (redraw) {
-      this._fixedTexts = JSON.stringify(texts)
+      this._fixedTexts = textsKey
       this._showFixedTexts(fixed ?? ownAtlas(texts))
     }
     this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''

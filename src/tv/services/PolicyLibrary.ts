@@ -6,8 +6,6 @@ import type { GlyphWidthCache } from '../../core/text/glyphWidths'
 import { takeResponse } from '../lib/bootHandoff'
 import { firstPolicyRequests, policyPath, type PolicyLoadOptions } from './policyRequests'
 
-export { policyPath, type PolicyLoadOptions }
-
 export class PolicyLoadError extends Error {
   constructor(
     readonly code: string,
