@@ -7,6 +7,44 @@ export function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
+/** A small seeded generator (mulberry32): the same rounds give the same interval on every print. */
+function seededRandom(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/**
+ * Percentile bootstrap interval of median(a) / median(b) over paired rounds: round i gave a[i]
+ * and b[i] side by side, so a round is resampled whole (what loaded the machine then weighs on
+ * both). How far the printed ratio could move if the same run were repeated.
+ */
+export function bootstrapRatioOfMedians(a: number[], b: number[], opts: { level?: number; iterations?: number; seed?: number } = {}): { lo: number; hi: number } {
+  if (a.length !== b.length || a.length < 2) throw new Error(`bootstrapRatioOfMedians: needs two paired samples of at least 2 (got ${a.length} and ${b.length})`)
+  const { level = 0.95, iterations = 4000, seed = 1 } = opts
+  const rnd = seededRandom(seed)
+  const n = a.length
+  const ratios: number[] = []
+  const ra = new Array<number>(n)
+  const rb = new Array<number>(n)
+  for (let k = 0; k < iterations; k++) {
+    for (let i = 0; i < n; i++) {
+      const j = Math.floor(rnd() * n)
+      ra[i] = a[j]
+      rb[i] = b[j]
+    }
+    ratios.push(median(ra) / median(rb))
+  }
+  ratios.sort((x, y) => x - y)
+  const tail = (1 - level) / 2
+  return { lo: ratios[Math.floor(tail * (iterations - 1))], hi: ratios[Math.ceil((1 - tail) * (iterations - 1))] }
+}
+
 export function max(xs: number[]): number {
   return xs.length ? Math.max(...xs) : NaN
 }
