@@ -38,21 +38,22 @@ export default class PolicyPageView extends Lightning.Component {
 
   /**
    * Shows `p`. `alongside` adds other texts of the screen to the page's atlas before it is packed
-   * (its regions are valid once this returns): one canvas and one upload for both.
+   * (its regions are valid once this returns): one canvas and one upload for both. `drawNow`
+   * draws the atlas at once (the page is about to be on screen; see PageTextAtlas.pack).
    */
-  show(p: Page | null, alongside?: (atlas: PageTextAtlas) => void) {
+  show(p: Page | null, alongside?: (atlas: PageTextAtlas) => void, drawNow = false) {
     this._page = p
-    this._render(alongside)
+    this._render(alongside, drawNow)
   }
 
-  private _render(alongside?: (atlas: PageTextAtlas) => void) {
+  private _render(alongside?: (atlas: PageTextAtlas) => void, drawNow = false) {
     const items = this.tag('Items')
     items.childList.clear()
     if (!this._page) return
     const atlas = new PageTextAtlas()
     const children = this._page.items.map((item) => itemElement(item, atlas))
     alongside?.(atlas)
-    atlas.pack()
+    atlas.pack({ drawNow })
     items.children = children
     this._placeHighlight()
   }

@@ -76,8 +76,12 @@ export class PageTextAtlas {
     return { color, texture: settings }
   }
 
-  /** Places every region and completes the texture settings handed out by text(). */
-  pack(): void {
+  /**
+   * Places every region and completes the texture settings handed out by text(). `drawNow` (for a
+   * page about to be shown) draws the canvas at once if the fonts are in, instead of when Lightning
+   * loads the texture in the frame that shows it.
+   */
+  pack(opts: { drawNow?: boolean } = {}): void {
     if (this.packed) return
     this.packed = true
     // Shelves as wide as the widest block, or as a square sheet of the total area if that is
@@ -92,7 +96,7 @@ export class PageTextAtlas {
     let shelves: Shelf[] = []
     let bottom = 0
     const close = () => {
-      if (sheet.length) finishSheet(sheet, Math.max(...sheet.map((r) => r.x + r.w)), bottom)
+      if (sheet.length) finishSheet(sheet, Math.max(...sheet.map((r) => r.x + r.w)), bottom, opts.drawNow === true)
       sheet = []
       shelves = []
       bottom = 0
@@ -120,33 +124,27 @@ export class PageTextAtlas {
   }
 }
 
-function finishSheet(regions: Region[], width: number, height: number): void {
+function finishSheet(regions: Region[], width: number, height: number, drawNow: boolean): void {
   const h = Math.min(MAX_TEXTURE_SIDE, height)
   // Same content, same id: a page drawn again (flipping back) reuses the texture if Lightning still holds it.
   const lookupId =
     `miitee-page:${width}x${h}|` +
     regions.map((r) => `${r.x},${r.y},${canvasFont(r.font)},${r.lineHeight}:${r.lines.join('\n')}`).join('|')
+  // Drawn ahead: handed to Lightning once, the first time it loads the texture.
+  let ahead = drawNow ? drawAhead(regions, width, h) : null
   const factory = (cb: (err: Error | null, canvas?: HTMLCanvasElement) => void, stage: { getDrawingCanvas(): HTMLCanvasElement }) => {
+    if (ahead) {
+      const canvas = ahead
+      ahead = null
+      return cb(null, canvas)
+    }
     // The page is built while the fonts download; drawn before they are in, it would show the fallback font.
     if (!fontsAreSettled()) {
       void fontsSettled().then(() => factory(cb, stage))
       return
     }
     const canvas = stage.getDrawingCanvas()
-    canvas.width = width
-    canvas.height = h
-    const ctx = canvas.getContext('2d')
-    if (!ctx) return cb(new Error('no 2D canvas context'))
-    ctx.textBaseline = 'alphabetic'
-    // White coverage only: each element tints its region with its colour, so one texture serves
-    // every colour on the page.
-    ctx.fillStyle = '#ffffff'
-    let font = ''
-    for (const r of regions) {
-      const f = canvasFont(r.font)
-      if (f !== font) ctx.font = font = f
-      r.lines.forEach((line, i) => ctx.fillText(line, r.x, r.y + i * r.lineHeight + r.font.size))
-    }
+    if (!drawSheet(canvas, regions, width, h)) return cb(new Error('no 2D canvas context'))
     cb(null, canvas)
   }
   for (const r of regions) {
@@ -159,4 +157,40 @@ function finishSheet(regions: Region[], width: number, height: number): void {
       block: { lines: r.lines, font: r.font, lineHeight: r.lineHeight, color: r.color },
     })
   }
+}
+
+/** Draws the regions' lines in white (each element tints its region with its colour, so one texture serves every colour on the page). */
+function drawSheet(canvas: HTMLCanvasElement, regions: Region[], width: number, height: number): boolean {
+  canvas.width = width
+  canvas.height = height
+  const ctx = canvas.getContext('2d')
+  if (!ctx) return false
+  ctx.textBaseline = 'alphabetic'
+  ctx.fillStyle = '#ffffff'
+  let font = ''
+  for (const r of regions) {
+    const f = canvasFont(r.font)
+    if (f !== font) ctx.font = font = f
+    r.lines.forEach((line, i) => ctx.fillText(line, r.x, r.y + i * r.lineHeight + r.font.size))
+  }
+  return true
+}
+
+/**
+ * The sheet drawn now, or null while the fonts are still downloading. Chromium records canvas
+ * drawing and rasterises it on its GPU process when the canvas is first read: otherwise in the
+ * upload of the frame that shows the page, which then waits for it (20–30 ms for the consent
+ * gate's first page). Taking a bitmap starts that raster now, while the rest of the screen is built.
+ */
+function drawAhead(regions: Region[], width: number, height: number): HTMLCanvasElement | null {
+  if (!fontsAreSettled() || typeof document === 'undefined') return null
+  const canvas = document.createElement('canvas')
+  if (!drawSheet(canvas, regions, width, height)) return null
+  if (typeof createImageBitmap === 'function') {
+    void createImageBitmap(canvas).then(
+      (bitmap) => bitmap.close(),
+      () => undefined,
+    )
+  }
+  return canvas
 }

@@ -352,4 +352,53 @@ describe('PageTextTexture', () => {
     expect([texture.x, texture.y, texture.w, texture.h]).toEqual([s.x, s.y, s.w, s.h])
     expect(asLightning(texture).isValid).toBe(true)
   })
+
+  describe('pack({ drawNow })', () => {
+    const drawnAhead = (blocks: Block[]) => {
+      const atlas = new PageTextAtlas(widths())
+      const settings = blocks.map((b) => settingsOf(atlas.text(b.lines, b.font, b.lineHeight, b.color)))
+      const created: ReturnType<typeof recordingCanvas>[] = []
+      const createElement = document.createElement.bind(document)
+      const spy = vi.spyOn(document, 'createElement').mockImplementation(((tag: string) => {
+        if (tag !== 'canvas') return createElement(tag)
+        spy.mockRestore()
+        const rec = recordingCanvas()
+        created.push(rec)
+        return rec.canvas
+      }) as typeof document.createElement)
+      const bitmaps: unknown[] = []
+      vi.stubGlobal('createImageBitmap', (source: unknown) => (bitmaps.push(source), Promise.resolve({ close: () => undefined })))
+      atlas.pack({ drawNow: true })
+      spy.mockRestore()
+      vi.unstubAllGlobals()
+      return { settings, created, bitmaps }
+    }
+
+    it('draws the sheet at once, starts its raster, and hands that canvas to the first load only', () => {
+      const blocks = page(6)
+      const { settings, created, bitmaps } = drawnAhead(blocks)
+      expect(created).toHaveLength(1)
+      const ahead = created[0]
+      expect(ahead.draws.map((d) => d.text).sort()).toEqual(blocks.flatMap((b) => b.lines).sort())
+      expect(bitmaps).toEqual([ahead.canvas])
+      // First load: the canvas drawn ahead, nothing drawn on the stage's canvas.
+      const stageCanvas = recordingCanvas()
+      expect(runFactory(settings[0], stageCanvas.canvas)).toEqual([{ err: null, canvas: ahead.canvas }])
+      expect(stageCanvas.draws).toHaveLength(0)
+      // A later load (the texture was freed) draws again, on the canvas Lightning gives.
+      const again = recordingCanvas()
+      expect(runFactory(settings[0], again.canvas)).toEqual([{ err: null, canvas: again.canvas }])
+      expect(again.draws).toHaveLength(ahead.draws.length)
+    })
+
+    it('draws nothing ahead while the web fonts download (the load waits for them, as without drawNow)', () => {
+      fonts.settled = false
+      fonts.whenSettled = new Promise<void>(() => undefined)
+      const { settings, created, bitmaps } = drawnAhead(page(3))
+      expect(created).toHaveLength(0)
+      expect(bitmaps).toHaveLength(0)
+      const rec = recordingCanvas()
+      expect(runFactory(settings[0], rec.canvas)).toHaveLength(0)
+    })
+  })
 })
