@@ -4,7 +4,6 @@ import type { GlyphWidthCache } from '../../core/text/glyphWidths'
 import { appGlyphWidths, canvasFont } from './canvasGlyphWidths'
 import { FONT_DESCENT_EM } from './screen'
 import { fontsAreSettled, fontsSettled } from './fontLoader'
-import { drawSheet, startRaster, type SheetImage } from './sheetCanvas'
 
 /** Many TV GPUs cap a texture side here. */
 export const MAX_TEXTURE_SIDE = 2048
@@ -133,20 +132,20 @@ function finishSheet(regions: Region[], width: number, height: number, drawNow: 
     regions.map((r) => `${r.x},${r.y},${canvasFont(r.font)},${r.lineHeight}:${r.lines.join('\n')}`).join('|')
   // Drawn ahead: handed to Lightning once, the first time it loads the texture.
   let ahead = drawNow ? drawAhead(regions, width, h) : null
-  const factory = (cb: (err: Error | null, image?: SheetImage) => void, stage: { getDrawingCanvas(): HTMLCanvasElement }) => {
+  const factory = (cb: (err: Error | null, canvas?: HTMLCanvasElement) => void, stage: { getDrawingCanvas(): HTMLCanvasElement }) => {
     if (ahead) {
-      const image = ahead
+      const canvas = ahead
       ahead = null
-      return cb(null, image)
+      return cb(null, canvas)
     }
     // The page is built while the fonts download; drawn before they are in, it would show the fallback font.
     if (!fontsAreSettled()) {
       void fontsSettled().then(() => factory(cb, stage))
       return
     }
-    const image = drawSheet(regions, width, h, () => stage.getDrawingCanvas())
-    if (!image) return cb(new Error('no 2D canvas context'))
-    cb(null, image)
+    const canvas = stage.getDrawingCanvas()
+    if (!drawSheet(canvas, regions, width, h)) return cb(new Error('no 2D canvas context'))
+    cb(null, canvas)
   }
   for (const r of regions) {
     Object.assign(r.settings, {
@@ -160,10 +159,38 @@ function finishSheet(regions: Region[], width: number, height: number, drawNow: 
   }
 }
 
-/** The sheet drawn now and its raster started, or null while the fonts are still downloading. */
-function drawAhead(regions: Region[], width: number, height: number): SheetImage | null {
+/** Draws the regions' lines in white (each element tints its region with its colour, so one texture serves every colour on the page). */
+function drawSheet(canvas: HTMLCanvasElement, regions: Region[], width: number, height: number): boolean {
+  canvas.width = width
+  canvas.height = height
+  const ctx = canvas.getContext('2d')
+  if (!ctx) return false
+  ctx.textBaseline = 'alphabetic'
+  ctx.fillStyle = '#ffffff'
+  let font = ''
+  for (const r of regions) {
+    const f = canvasFont(r.font)
+    if (f !== font) ctx.font = font = f
+    r.lines.forEach((line, i) => ctx.fillText(line, r.x, r.y + i * r.lineHeight + r.font.size))
+  }
+  return true
+}
+
+/**
+ * The sheet drawn now, or null while the fonts are still downloading. Chromium records canvas
+ * drawing and rasterises it on its GPU process when the canvas is first read: otherwise in the
+ * upload of the frame that shows the page, which then waits for it (20–30 ms for the consent
+ * gate's first page). Taking a bitmap starts that raster now, while the rest of the screen is built.
+ */
+function drawAhead(regions: Region[], width: number, height: number): HTMLCanvasElement | null {
   if (!fontsAreSettled() || typeof document === 'undefined') return null
-  const image = drawSheet(regions, width, height, () => document.createElement('canvas'))
-  if (image) startRaster(image)
-  return image
+  const canvas = document.createElement('canvas')
+  if (!drawSheet(canvas, regions, width, height)) return null
+  if (typeof createImageBitmap === 'function') {
+    void createImageBitmap(canvas).then(
+      (bitmap) => bitmap.close(),
+      () => undefined,
+    )
+  }
+  return canvas
 }
