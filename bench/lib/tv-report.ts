@@ -1,22 +1,11 @@
 // Statistics and the printed table of `npm run bench:tv`.
+import { seededRandom } from '../../tools/lib/seededRandom'
 
 export function median(xs: number[]): number {
   if (!xs.length) return NaN
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
-
-/** A small seeded generator (mulberry32): the same rounds give the same interval on every print. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { LINE_END_FORBIDDEN, LINE_START_FORBIDDEN } from '../../../src/core/text/charClasses'
 import { createGlyphWidthCache, type FontSpec } from '../../../src/core/text/glyphWidths'
 import { breakLines, breakText, maxContentWidth, minContentWidth, textWidth } from '../../../src/core/text/lineBreaker'
+import { seededRandom } from '../../../tools/lib/seededRandom'
 
 // Deterministic widths at size 10: wide glyphs 10, narrow 5, space 3.
 const WIDE_PUNCT = '…‥—―“”‘’·'
@@ -218,16 +219,6 @@ describe('line breaker: measurers and content widths', () => {
 
 // ---- property test ---------------------------------------------------------------------------
 
-function mulberry32(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const GROUPS: Array<{ chars: string[]; weight: number; punct: boolean }> = [
   { chars: [...'我们的隐私政策个人信息收集使用'], weight: 30, punct: false },
@@ -262,7 +253,7 @@ function generate(rnd: () => number, length: number): string {
 
 describe('line breaker: generated strings', () => {
   it('keeps every character in order, within the width, with 禁则, over 3000 strings', () => {
-    const rnd = mulberry32(20240229)
+    const rnd = seededRandom(20240229)
     for (let n = 0; n < 3000; n++) {
       const text = generate(rnd, 1 + Math.floor(rnd() * 120))
       const max = 60 + Math.floor(rnd() * 140)
@@ -289,7 +280,7 @@ describe('line breaker: generated strings', () => {
   })
 
   it('is deterministic and independent of cache state', () => {
-    const rnd = mulberry32(7)
+    const rnd = seededRandom(7)
     const fresh = createGlyphWidthCache(fakeGlyph).measurer({ size: 10 })
     for (let n = 0; n < 200; n++) {
       const text = generate(rnd, 80)
