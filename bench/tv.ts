@@ -36,8 +36,9 @@ import { PROBE_INIT, flip, keyToFrame, waitFirstFrame, type FlipResult } from '.
 import { bootstrapRatioOfMedians, fmt, max, median, printTable, verdict, type Row } from './lib/tv-report'
 
 // Cold starts vary by ±20% on a shared 2-core machine. With 21 pairs, the ratio of the medians
-// moved between 1.31 and 1.55 from run to run of the same build (its bootstrap interval was
-// ±0.15 wide); 101 pairs narrow that to a few hundredths. BENCH_TV_ROUNDS changes the count.
+// moved between 1.31 and 1.55 from run to run of the same build (one run of 1.42 had a 95%
+// bootstrap interval of 1.23–1.84); with 101 pairs the intervals were 1.35–1.50 and 1.37–1.53.
+// BENCH_TV_ROUNDS changes the count.
 const ROUNDS = roundsFromEnv(process.env.BENCH_TV_ROUNDS, 101)
 const MIN_FLIPS = 40
 const FLIP_PAUSE_MS = 150
