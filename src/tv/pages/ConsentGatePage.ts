@@ -6,7 +6,7 @@ import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
 import { pageTemplate } from '../lib/pageTemplate'
-import { PageTextAtlas } from '../lib/pageTextAtlas'
+import { PageTextAtlas, type RegionSpec } from '../lib/pageTextAtlas'
 import { GATE_BODY_POS } from '../lib/layout'
 import { hook } from '../lib/testHook'
 
@@ -152,7 +152,7 @@ interface FixedTexts {
   labels: Record<string, string>
 }
 
-type TextSpec = ReturnType<PageTextAtlas['text']>
+type TextSpec = RegionSpec
 
 interface FixedTextSpecs {
   title: TextSpec
@@ -165,7 +165,7 @@ interface FixedTextSpecs {
  * as Lightning text elements they would cost a canvas, a measuring pass, a draw and an upload each.
  */
 function fixedTextSpecs(atlas: PageTextAtlas, texts: FixedTexts): FixedTextSpecs {
-  const line = (text: string, size: number, color: number) => atlas.text([text], { size }, size, color)
+  const line = (text: string, size: number, color: number) => atlas.line(text, { size }, color)
   return {
     title: line(texts.title, TITLE_SIZE, 0xffffffff),
     hint: line(texts.hint, HINT_SIZE, COLORS.muted),

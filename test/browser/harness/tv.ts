@@ -190,24 +190,34 @@ export async function renderedPage(page: Page, which: 'reader' | 'summary' = 're
     view.tag('Items').childList.forEach((itemEl: any) => {
       const texts: any[] = []
       let qrSide: number | null = null
+      const blocks = new Map<unknown, any>()
       const walk = (el: any, ref: string) => {
         const t = el.texture
         if (t && t.block) {
-          // A region of the page's text atlas: measure its lines with the font it is drawn in.
+          // A line of the page's text atlas: each line of a block is an element of its own. The
+          // block's text is gathered from the line elements drawn (a missing one leaves a hole),
+          // its lines measured with the font they are drawn in.
           const b = t.block
           const src = t.source
           const loaded = !!(src && src.isLoaded())
           if (!loaded) pending = true
-          const ctx = document.createElement('canvas').getContext('2d')!
-          ctx.font = `${b.font.weight === 'bold' ? 'bold ' : ''}${b.font.size}px "${b.font.family ?? 'MiiteeSans'}"`
-          texts.push({ ref, text: b.lines.join('\n'), lineWidths: loaded ? b.lines.map((l: string) => ctx.measureText(l).width) : null, w: loaded ? src.w : null, h: loaded ? src.h : null })
+          let entry = blocks.get(b)
+          if (!entry) {
+            const ctx = document.createElement('canvas').getContext('2d')!
+            ctx.font = `${b.font.weight === 'bold' ? 'bold ' : ''}${b.font.size}px "${b.font.family ?? 'MiiteeSans'}"`
+            entry = { ref, drawn: b.lines.map(() => '\u0000missing'), lineWidths: loaded ? b.lines.map((l: string) => ctx.measureText(l).width) : null, w: loaded ? src.w : null, h: loaded ? src.h : null }
+            blocks.set(b, entry)
+            texts.push(entry)
+          }
+          entry.drawn[t.line] = t.text
+          entry.text = entry.drawn.join('\n')
         } else if (t && typeof t.text === 'string') {
           const ri = t.source && t.source.renderInfo
           if (!ri && t.text !== '') pending = true
           texts.push({ ref, text: t.text, lineWidths: ri ? ri.lineWidths.slice() : null, w: ri ? ri.w : null, h: ri ? ri.h : null })
         }
         if (el.constructor.name === 'QrCode') qrSide = Math.max(el.w, el.h)
-        if (el.childList) el.childList.forEach((c: any) => walk(c, c.ref || '?'))
+        if (el.childList) el.childList.forEach((c: any) => walk(c, c.ref || ref || '?'))
       }
       walk(itemEl, '')
       items.push({ texts, qrSide })

@@ -3,7 +3,7 @@ import 'vitest-canvas-mock'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import type { FontSpec } from '../../../src/core/layout/types'
 import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
-import { MAX_TEXTURE_SIDE, PageTextAtlas, PageTextTexture } from '../../../src/tv/lib/pageTextAtlas'
+import { MAX_TEXTURE_SIDE, PageTextAtlas, PageTextTexture, type BlockSpec } from '../../../src/tv/lib/pageTextAtlas'
 import { canvasFont } from '../../../src/tv/lib/canvasGlyphWidths'
 
 // The web fonts' state as the atlas sees it: settled unless a test says otherwise.
@@ -27,6 +27,7 @@ interface Settings {
   w?: number
   h?: number
   block?: { lines: string[]; font: FontSpec; lineHeight: number; color: number }
+  line?: number
 }
 interface Block {
   lines: string[]
@@ -35,13 +36,38 @@ interface Block {
   color: number
 }
 
-const settingsOf = (spec: { texture: Record<string, unknown> }) => spec.texture as Settings
+/** One line of a block as PageTextAtlas.text() hands it out: its element's y in the block, its tint, its region. */
+interface LineSpec {
+  y: number
+  color: number
+  settings: Settings
+}
+
+/** The lines of a block's spec: the spec itself for one line, else its children. */
+function linesOf(spec: BlockSpec): LineSpec[] {
+  if ('children' in spec) return spec.children.map((c) => ({ y: c.y, color: c.color, settings: c.texture as Settings }))
+  return [{ y: 0, color: spec.color, settings: spec.texture as Settings }]
+}
 
 function build(blocks: Block[]) {
   const atlas = new PageTextAtlas(widths())
   const specs = blocks.map((b) => atlas.text(b.lines, b.font, b.lineHeight, b.color))
   atlas.pack()
-  return { atlas, specs, settings: specs.map(settingsOf) }
+  const lines = specs.map(linesOf)
+  return { atlas, specs, lines, settings: lines.flat().map((l) => l.settings) }
+}
+
+/** Where a line's baseline is drawn on the page: its element's y plus the baseline's place in its region (from the sheet's drawing). */
+function drawnBaselines(blocks: Block[]) {
+  const { lines } = build(blocks)
+  const rec = recordingCanvas()
+  runFactory(lines[0][0].settings, rec.canvas)
+  return lines.map((ls, b) =>
+    ls.map((l, i) => {
+      const d = rec.draws.find((dr) => dr.x === l.settings.x && dr.y >= l.settings.y! && dr.y < l.settings.y! + l.settings.h! && dr.text === blocks[b].lines[i])
+      return d ? l.y + d.y - l.settings.y! : NaN
+    }),
+  )
 }
 
 function sheetSize(lookupId: string): { W: number; H: number } {
@@ -101,39 +127,87 @@ describe('canvasFont', () => {
 })
 
 describe('PageTextAtlas.text', () => {
-  it('returns the colour and texture settings of type PageTextTexture without content before pack()', () => {
+  it('returns the colour and texture settings of type PageTextTexture without content before pack(), for one line', () => {
     const atlas = new PageTextAtlas(widths())
     const spec = atlas.text(['abc'], { size: 20 }, 30, 0xff112233)
-    expect(spec.color).toBe(0xff112233)
-    expect(spec.texture.type).toBe(PageTextTexture)
-    expect(spec.texture.content).toBeUndefined()
-    expect(Object.keys(spec.texture)).toEqual(['type'])
+    expect('children' in spec).toBe(false)
+    const [line] = linesOf(spec)
+    expect(line.color).toBe(0xff112233)
+    expect(line.settings.type).toBe(PageTextTexture)
+    expect(line.settings.content).toBeUndefined()
+    expect(Object.keys(line.settings)).toEqual(['type'])
   })
 
-  it('sizes a region as ceil(widest line) by its baselines plus the font descent', () => {
+  it('returns a child element per line for more lines, at whole pixels one line height apart, each in the block\'s colour', () => {
+    const atlas = new PageTextAtlas(widths())
+    const spec = atlas.text(['a', 'b', 'c', 'd'], { size: 20 }, 28.5, 0xff445566)
+    expect('children' in spec).toBe(true)
+    const lines = linesOf(spec)
+    expect(lines.map((l) => l.y)).toEqual([0, 28, 57, 85])
+    expect(lines.every((l) => l.color === 0xff445566 && l.settings.type === PageTextTexture)).toBe(true)
+    expect(new Set(lines.map((l) => l.settings)).size).toBe(4)
+  })
+
+  it('sizes each line\'s region as ceil(its width) by its baseline plus the font descent', () => {
     const font = { size: 20 }
     // 11.25 px a glyph: 33.75 and 78.75 px wide lines.
-    const { settings } = build([
+    const { lines } = build([
       { lines: ['abc', 'abcdefg'], font, lineHeight: 30, color: 0 },
-      { lines: ['a', 'b', 'c'], font, lineHeight: 28.5, color: 0 },
-      // A line height under the font size: the last line takes the size.
+      { lines: ['a', 'bb', 'c'], font, lineHeight: 28.5, color: 0 },
+      // A line height under the font size: one line is the font size plus its descent.
       { lines: ['ab'], font, lineHeight: 16, color: 0 },
     ])
-    // Last baseline (line height × (n − 1) + font size) plus 0.3 em of descent.
-    expect(settings.map((s) => [s.w, s.h])).toEqual([
-      [79, 30 + 20 + 6],
-      [12, 83], // 28.5 × 2 + 20 + 6 = 83
-      [23, 20 + 6],
+    // Baseline 20 px down (plus the line height's fraction: 28.5 → 0.5 on the second line) and 0.3 em of descent.
+    expect(lines.map((ls) => ls.map((l) => [l.settings.w, l.settings.h]))).toEqual([
+      [
+        [34, 26],
+        [79, 26],
+      ],
+      [
+        [12, 26],
+        [23, 27],
+        [12, 26],
+      ],
+      [[23, 26]],
     ])
   })
 
-  it('matches the size formula on a mixed page', () => {
+  it('matches the size formula on a mixed page, and takes less texture than the blocks\' rectangles', () => {
     const blocks = page(30)
-    const { settings } = build(blocks)
+    const { lines } = build(blocks)
+    let lineArea = 0
+    let blockArea = 0
     blocks.forEach((b, i) => {
-      expect(settings[i].w).toBe(Math.ceil(Math.max(...b.lines.map((l) => lineWidth(l, b.font)))))
-      expect(settings[i].h).toBe(Math.ceil(b.lineHeight * (b.lines.length - 1) + 1.3 * b.font.size))
+      b.lines.forEach((l, j) => {
+        const s = lines[i][j].settings
+        expect(s.w).toBe(Math.max(1, Math.ceil(lineWidth(l, b.font))))
+        expect(s.h).toBe(Math.ceil(j * b.lineHeight - Math.floor(j * b.lineHeight) + 1.3 * b.font.size))
+        lineArea += s.w! * s.h!
+      })
+      blockArea += Math.ceil(Math.max(...b.lines.map((l) => lineWidth(l, b.font)))) * Math.ceil(b.lineHeight * (b.lines.length - 1) + 1.3 * b.font.size)
     })
+    expect(lineArea).toBeLessThan(0.8 * blockArea)
+  })
+
+  it('draws every line\'s baseline where Lightning would put it: a font size down, then one line height apart', () => {
+    const blocks: Block[] = [
+      { lines: ['one', 'two', 'three'], font: { size: 20 }, lineHeight: 28.5, color: 0 },
+      { lines: ['x', 'y', 'z', 'w', 'v'], font: { size: 36, weight: 'bold' }, lineHeight: 50.4, color: 0 },
+      { lines: ['single'], font: { size: 24 }, lineHeight: 40, color: 0 },
+    ]
+    const got = drawnBaselines(blocks)
+    blocks.forEach((b, i) => b.lines.forEach((_, j) => expect(got[i][j]).toBeCloseTo(j * b.lineHeight + b.font.size, 9)))
+  })
+
+  it('gives a title or label line its own region (line())', () => {
+    const atlas = new PageTextAtlas(widths())
+    const spec = atlas.line('同意', { size: 32, weight: 'bold' }, 0xffffffff)
+    atlas.pack()
+    const s = spec.texture as Settings
+    expect(spec.color).toBe(0xffffffff)
+    expect([s.w, s.h]).toEqual([36, Math.ceil(32 * 1.3)])
+    expect(s.block?.lines).toEqual(['同意'])
+    expect(s.line).toBe(0)
   })
 
   it('caps a region wider than the texture limit at MAX_TEXTURE_SIDE', () => {
@@ -148,18 +222,23 @@ describe('PageTextAtlas.text', () => {
     atlas.text(['a'], { size: 20 }, 30, 0)
     atlas.pack()
     expect(() => atlas.text(['b'], { size: 20 }, 30, 0)).toThrow(/after pack/)
+    expect(() => atlas.line('b', { size: 20 }, 0)).toThrow(/after pack/)
   })
 })
 
 describe('PageTextAtlas.pack', () => {
-  it('gives every region a position, a size and the block it shows', () => {
+  it('gives every region a position, a size, the block it belongs to and its line there', () => {
     const blocks = page(12)
-    const { settings } = build(blocks)
-    settings.forEach((s, i) => {
-      for (const k of ['x', 'y', 'w', 'h'] as const) expect(Number.isInteger(s[k]), `${i}.${k}`).toBe(true)
-      expect(s.content?.lookupId).toMatch(/^miitee-page:\d+x\d+\|/)
-      expect(typeof s.content?.factory).toBe('function')
-      expect(s.block).toEqual(blocks[i])
+    const { lines } = build(blocks)
+    lines.forEach((ls, i) => {
+      expect(ls).toHaveLength(blocks[i].lines.length)
+      ls.forEach(({ settings: s }, j) => {
+        for (const k of ['x', 'y', 'w', 'h'] as const) expect(Number.isInteger(s[k]), `${i}/${j}.${k}`).toBe(true)
+        expect(s.content?.lookupId).toMatch(/^miitee-page:\d+x\d+\|/)
+        expect(typeof s.content?.factory).toBe('function')
+        expect(s.block).toEqual(blocks[i])
+        expect(s.line).toBe(j)
+      })
     })
   })
 
@@ -182,12 +261,12 @@ describe('PageTextAtlas.pack', () => {
     }
   })
 
-  it('puts blocks taller than one texture in total on a second sheet, each at most 2048 px', () => {
-    // 10 blocks of 296 px, 1013 px wide: two never share a shelf, and 2960 px do not fit one sheet.
+  it('puts lines taller than one texture in total on a second sheet, each at most 2048 px', () => {
+    // 100 lines of 26 px, 1035 px wide: two never share a shelf, and 100 × 28 px do not fit one sheet.
     const line = 'x'.repeat(90)
     const blocks = Array.from({ length: 10 }, (_, i) => ({ lines: Array.from({ length: 10 }, (_, j) => `${i}${j}${line}`), font: { size: 20 }, lineHeight: 30, color: 0 }))
     const { settings } = build(blocks)
-    expect(settings[0].h).toBe(296)
+    expect([settings[0].w, settings[0].h]).toEqual([1035, 26])
     const ids = [...new Set(settings.map((s) => s.content!.lookupId))]
     expect(ids).toHaveLength(2)
     const factories = new Set(settings.map((s) => s.content!.factory))
@@ -201,8 +280,8 @@ describe('PageTextAtlas.pack', () => {
       expect(new Set(sheet.map((s) => s.content!.factory)).size).toBe(1)
       for (const s of sheet) expect(s.y! + s.h!).toBeLessThanOrEqual(H)
     }
-    // 6 × 296 + 5 × 2 = 1786 px; a seventh would end at 2084.
-    expect(settings.filter((s) => s.content!.lookupId === ids[0])).toHaveLength(6)
+    // 73 × 26 + 72 × 2 = 2042 px; a 74th would end at 2070.
+    expect(settings.filter((s) => s.content!.lookupId === ids[0])).toHaveLength(73)
   })
 
   it('keeps one sheet (one lookupId) for a page that fits', () => {
@@ -212,7 +291,7 @@ describe('PageTextAtlas.pack', () => {
   })
 
   it('gives identical pages the same lookupIds and a page with one line changed another', () => {
-    const ids = (blocks: Block[]) => build(blocks).settings.map((s) => s.content!.lookupId)
+    const ids = (blocks: Block[]) => build(blocks).lines.map((ls) => ls[0].settings.content!.lookupId)
     const a = ids(page(15))
     expect(ids(page(15))).toEqual(a)
     const changed = page(15)
@@ -231,7 +310,7 @@ describe('PageTextAtlas.pack', () => {
 
   it('does nothing on a second pack()', () => {
     const atlas = new PageTextAtlas(widths())
-    const s = settingsOf(atlas.text(['a', 'b'], { size: 20 }, 30, 0))
+    const s = linesOf(atlas.text(['a', 'b'], { size: 20 }, 30, 0))[1].settings
     atlas.pack()
     const content = s.content
     atlas.pack()
@@ -251,7 +330,7 @@ describe('PageTextAtlas content factory', () => {
 
   it('draws every line of every region in white at its baseline, in its font, on a canvas of the sheet size', () => {
     const blocks = page(12)
-    const { settings } = build(blocks)
+    const { settings, lines } = build(blocks)
     const { W, H } = sheetSize(settings[0].content!.lookupId)
     const rec = recordingCanvas()
     const results = runFactory(settings[0], rec.canvas)
@@ -260,13 +339,10 @@ describe('PageTextAtlas content factory', () => {
     expect(rec.contextTypes).toEqual(['2d'])
     expect(rec.ctx.textBaseline).toBe('alphabetic')
     const expected = blocks.flatMap((b, r) =>
-      b.lines.map((text, i) => ({
-        text,
-        x: settings[r].x,
-        y: settings[r].y! + i * b.lineHeight + b.font.size,
-        font: canvasFont(b.font),
-        fillStyle: '#ffffff',
-      })),
+      b.lines.map((text, i) => {
+        const { y, settings: s } = lines[r][i]
+        return { text, x: s.x, y: s.y! + (i * b.lineHeight - y + b.font.size), font: canvasFont(b.font), fillStyle: '#ffffff' }
+      }),
     )
     const byText = (a: { text: string }, b: { text: string }) => a.text.localeCompare(b.text)
     expect([...rec.draws].sort(byText)).toEqual(expected.sort(byText))
@@ -292,7 +368,7 @@ describe('PageTextAtlas content factory', () => {
     const blocks = Array.from({ length: 10 }, (_, i) => ({ lines: Array.from({ length: 10 }, (_, j) => `${i}-${j}${line}`), font: { size: 20 }, lineHeight: 30, color: 0 }))
     const { settings } = build(blocks)
     const first = settings[0].content!.lookupId
-    const onFirst = blocks.filter((_, i) => settings[i].content!.lookupId === first).flatMap((b) => b.lines)
+    const onFirst = settings.filter((s) => s.content!.lookupId === first).map((s) => s.block!.lines[s.line!])
     const rec = recordingCanvas()
     runFactory(settings[0], rec.canvas)
     expect(rec.draws.map((d) => d.text).sort()).toEqual(onFirst.sort())
@@ -334,13 +410,16 @@ describe('PageTextTexture', () => {
   // Lightning's Texture members the typings leave out.
   const asLightning = (t: PageTextTexture) => t as unknown as { patch(settings: object): void; isValid: boolean; _getLookupId(): string }
 
-  it('shows the block\'s lines joined by newlines as its text', () => {
+  it('shows its line as its text, and knows its block', () => {
     const { settings } = build([{ lines: ['第一行', 'second line', ''], font: { size: 20 }, lineHeight: 30, color: 0 }])
-    const texture = new PageTextTexture(fakeStage)
-    expect(texture.text).toBe('')
-    asLightning(texture).patch(settings[0])
-    expect(texture.text).toBe('第一行\nsecond line\n')
-    expect(texture.block?.lineHeight).toBe(30)
+    const texts = settings.map((s) => {
+      const texture = new PageTextTexture(fakeStage)
+      expect(texture.text).toBe('')
+      asLightning(texture).patch(s)
+      expect(texture.block?.lineHeight).toBe(30)
+      return texture.text
+    })
+    expect(texts).toEqual(['第一行', 'second line', ''])
   })
 
   it('takes the sheet\'s lookup id and the region as its clipping', () => {
@@ -356,7 +435,7 @@ describe('PageTextTexture', () => {
   describe('pack({ drawNow })', () => {
     const drawnAhead = (blocks: Block[]) => {
       const atlas = new PageTextAtlas(widths())
-      const settings = blocks.map((b) => settingsOf(atlas.text(b.lines, b.font, b.lineHeight, b.color)))
+      const settings = blocks.flatMap((b) => linesOf(atlas.text(b.lines, b.font, b.lineHeight, b.color)).map((l) => l.settings))
       const created: ReturnType<typeof recordingCanvas>[] = []
       const createElement = document.createElement.bind(document)
       const spy = vi.spyOn(document, 'createElement').mockImplementation(((tag: string) => {
