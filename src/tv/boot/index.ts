@@ -5,7 +5,7 @@
 // the static path and policy options of settings.json; a firmware that passes other settings
 // only makes the app request its own (nothing is wrong, just later).
 import { appFonts } from '../lib/appFonts'
-import { prefetchResponse } from '../lib/bootHandoff'
+import { prefetchBody } from '../lib/bootHandoff'
 import { preloadFonts } from '../lib/fontLoader'
 import { FONT_METRICS_PATH } from '../lib/fontMetrics'
 import { staticBase } from '../lib/staticBase'
@@ -26,8 +26,8 @@ if (typeof FontFace === 'function' && document.fonts) {
 }
 if (typeof fetch === 'function') {
   const first = firstPolicyRequests(base, __MIITEE_BOOT_SETTINGS__.policy)
-  prefetchResponse(first.index)
-  if (first.preload) prefetchResponse(first.preload)
+  prefetchBody(first.index)
+  if (first.preload) prefetchBody(first.preload)
   // The glyph advances the first pagination uses (AppContext.loadPolicy waits for them).
-  prefetchResponse(base + FONT_METRICS_PATH)
+  prefetchBody(base + FONT_METRICS_PATH)
 }

@@ -1,5 +1,5 @@
 import { parseFontMetrics, type FontAdvanceTable } from '../../core/text/fontMetrics'
-import { takeResponse } from './bootHandoff'
+import { fetchBody } from './bootHandoff'
 import { log } from './testHook'
 
 /** Path under static/ of the advances the font build writes beside the fonts. */
@@ -14,10 +14,10 @@ let loaded: FontAdvanceTable | null = null
  */
 export function loadFontMetrics(url: string): Promise<FontAdvanceTable | null> {
   if (!loading) {
-    loading = (takeResponse(url) ?? fetch(url))
-      .then(async (res) => {
-        if (!res.ok) throw new Error(`HTTP ${res.status}`)
-        loaded = parseFontMetrics(await res.json())
+    loading = fetchBody(url)
+      .then((body) => {
+        if (!body.ok) throw new Error(`HTTP ${body.status}`)
+        loaded = parseFontMetrics(JSON.parse(body.text))
         return loaded
       })
       .catch((err: unknown) => {

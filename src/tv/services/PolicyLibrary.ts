@@ -3,7 +3,7 @@ import type { PolicyIndexEntry } from '../../core/policy'
 import { paginate, paginateInSteps } from '../../core/layout/paginator'
 import type { Pagination, TextSize } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
-import { takeResponse } from '../lib/bootHandoff'
+import { fetchBody } from '../lib/bootHandoff'
 import { firstPolicyRequests, policyPath, type PolicyLoadOptions } from './policyRequests'
 
 export class PolicyLoadError extends Error {
@@ -41,11 +41,11 @@ export async function loadPolicy(baseUrl: string, options: PolicyLoadOptions = {
   return doc
 }
 
-/** GETs JSON, reusing the response the boot script requested ahead for this URL, if any. */
+/** GETs JSON, reusing the body the boot script read ahead for this URL, if any. */
 async function getJson<T>(url: string): Promise<T> {
-  const res = await (takeResponse(url) ?? fetch(url))
-  if (!res.ok) throw new PolicyLoadError('POLICY_HTTP', `${url}: HTTP ${res.status}`)
-  return (await res.json()) as T
+  const body = await fetchBody(url)
+  if (!body.ok) throw new PolicyLoadError('POLICY_HTTP', `${url}: HTTP ${body.status}`)
+  return JSON.parse(body.text) as T
 }
 
 export interface PaginationRequest {

@@ -15,8 +15,8 @@ describe('loadFontMetrics', () => {
   it('uses the response the boot script requested ahead instead of requesting again', async () => {
     const fetch = vi.fn(async () => new Response(JSON.stringify(FILE)))
     vi.stubGlobal('fetch', fetch)
-    const { prefetchResponse } = await import('../../../src/tv/lib/bootHandoff')
-    prefetchResponse(URL_)
+    const { prefetchBody } = await import('../../../src/tv/lib/bootHandoff')
+    prefetchBody(URL_)
     const { loadFontMetrics, fontMetrics } = await import('../../../src/tv/lib/fontMetrics')
     const table = await loadFontMetrics(URL_)
     expect(fetch).toHaveBeenCalledTimes(1)

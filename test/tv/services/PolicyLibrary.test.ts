@@ -4,7 +4,7 @@ import type { PolicyIndexEntry } from '../../../src/core/policy'
 import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
 import { PolicyLibrary, PolicyLoadError, loadPolicy } from '../../../src/tv/services/PolicyLibrary'
 import { policyPath } from '../../../src/tv/services/policyRequests'
-import { prefetchResponse } from '../../../src/tv/lib/bootHandoff'
+import { prefetchBody } from '../../../src/tv/lib/bootHandoff'
 
 const BASE = 'http://tv.local/static/'
 
@@ -206,8 +206,8 @@ describe('loadPolicy', () => {
 
   it('takes over the requests the boot script made ahead, once: a later load requests again', async () => {
     const f = controlledFetch()
-    prefetchResponse(`${BASE}policy/index.json`)
-    prefetchResponse(`${BASE}policy/a.json`)
+    prefetchBody(`${BASE}policy/index.json`)
+    prefetchBody(`${BASE}policy/a.json`)
     const index = await f.request('policy/index.json')
     const ahead = await f.request('policy/a.json')
     const loading = loadPolicy(BASE, { preload: 'policy/a.json' })
@@ -228,7 +228,7 @@ describe('loadPolicy', () => {
 
   it('reports a failed request of the boot script as the load\'s error, without an unhandled rejection, and the next load fetches anew', async () => {
     const f = controlledFetch()
-    prefetchResponse(`${BASE}policy/index.json`)
+    prefetchBody(`${BASE}policy/index.json`)
     // Fails before the app bundle has even asked for it.
     ;(await f.request('policy/index.json')).fail(new TypeError('network down'))
     await tick()
