@@ -4,6 +4,7 @@ import { appContext } from './services/AppContext'
 import { deferredFontLoader, preloadFonts } from './lib/fontLoader'
 import { appFonts } from './lib/appFonts'
 import { warmUpCanvas2d } from './lib/canvasWarmUp'
+import { compileDefaultShader, type ShaderStage } from './lib/shaderWarmUp'
 import { staticBase } from './lib/staticBase'
 import type { PolicyLoadOptions } from './services/policyRequests'
 
@@ -26,5 +27,7 @@ export default function (appSettings: AppSettings, platformSettings: PlatformSet
     .catch(() => undefined)
   // Before the stage: the first page's text is then drawn without waiting on the stage's GPU work.
   warmUpCanvas2d()
-  return Launch(App, appSettings, settings, appData)
+  const app = Launch(App, appSettings, settings, appData)
+  compileDefaultShader(app.stage as unknown as ShaderStage)
+  return app
 }
