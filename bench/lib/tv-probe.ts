@@ -13,7 +13,10 @@
 //
 // A frame counts as drawn when Lightning's stage.renderFrame() reports changes: that call runs
 // the update and the WebGL draw for the frame. Textures loaded before or during that update are
-// in the frame; the check runs right after it.
+// in the frame; the check runs right after it. renderFrame is wrapped on Lightning's Stage class
+// as soon as Lightning's script has run, so that every frame is seen from the stage's first one,
+// a frame an app draws itself outside an animation frame included (found on the app's stage
+// otherwise, at the first animation frame after it exists, such a frame would be missed).
 import type { Page } from 'playwright-core'
 
 export const PROBE_INIT = `(function () {
@@ -71,14 +74,11 @@ export const PROBE_INIT = `(function () {
     return true;
   }
 
-  function install() {
-    var a = appOf();
-    var st = a && a.stage;
-    if (!st || typeof st.renderFrame !== 'function') { requestAnimationFrame(install); return; }
-    P.stage = st;
-    P.installedAt = performance.now();
-    var render = st.renderFrame;
-    st.renderFrame = function () {
+  // Counts the frames of the probed stage and runs the listeners after each one that drew.
+  function observed(render) {
+    return function () {
+      if (P.stage === null) start(this);
+      if (this !== P.stage) return render.apply(this, arguments);
       var changed = render.apply(this, arguments);
       var h = window.__miitee;
       if (h && P.marks.ready === undefined && h.ready) P.marks.ready = performance.now();
@@ -96,7 +96,31 @@ export const PROBE_INIT = `(function () {
       }
       return changed;
     };
+  }
+
+  function start(stage) {
+    P.stage = stage;
+    P.installedAt = performance.now();
     P.listeners.push(firstFrameCheck);
+  }
+
+  // Lightning's script defines window.lng; its load event comes before the app bundle runs.
+  document.addEventListener('load', function (e) {
+    var Stage = e.target && e.target.tagName === 'SCRIPT' && window.lng && window.lng.Stage;
+    if (!Stage || Stage.prototype.__benchProbe) return;
+    Stage.prototype.__benchProbe = true;
+    Stage.prototype.renderFrame = observed(Stage.prototype.renderFrame);
+  }, true);
+
+  // Without Lightning's global (a build that bundles it): the app's stage, at the first animation frame it exists.
+  function install() {
+    if (P.stage) return;
+    var a = appOf();
+    var st = a && a.stage;
+    if (!st || typeof st.renderFrame !== 'function') { requestAnimationFrame(install); return; }
+    if (st.__benchProbe) return; // its class is wrapped: its first frame starts the probe
+    start(st);
+    st.renderFrame = observed(st.renderFrame);
   }
   requestAnimationFrame(install);
 
@@ -172,7 +196,7 @@ export async function waitFirstFrame(page: Page, timeoutMs = 30000): Promise<Fir
         else if (/\\.(woff2?|ttf|otf)$/.test(n)) last('fonts loaded', e.responseEnd);
         else if (/\\/policy\\/.*\\.json/.test(n)) last('policy loaded', e.responseEnd);
       });
-      if (P.installedAt !== null) phases['stage seen'] = P.installedAt;
+      if (P.installedAt !== null) phases['stage first frame'] = P.installedAt;
       if (P.marks.ready !== undefined) phases['hook ready'] = P.marks.ready;
       if (P.marks.gateRoute !== undefined) phases['route gate'] = P.marks.gateRoute;
       return { ms: P.firstFrame, phases: phases, textures: i.textures, texts: i.texts, frames: i.frames, hook: i.hook };
