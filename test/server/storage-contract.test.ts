@@ -18,6 +18,7 @@ import { SqliteLedgerStore } from '../../src/server/storage/sqlite-ledger'
 import type { PairingEventType } from '../../src/core/protocol'
 import { startPostgres, startRedis, stopAll, type RunningPostgres, type RunningServer } from './helpers-backends'
 import { FakeClock, claim, createPairing, decide, decisionBody, openSse, request, requestScopes, startServer } from './helpers'
+import { seededRandom } from '../../tools/lib/seededRandom'
 
 // ---- backends -------------------------------------------------------------------------------
 
@@ -562,11 +563,8 @@ describe('Redis and PostgreSQL specifics', () => {
     const clockR = new FakeClock()
     const mem = closeLater(new MemoryLiveStore(clockM.now))
     const red = closeLater(await RedisLiveStore.connect(redis!.url, { prefix: 'diff:', clock: clockR.now }))
-    let seed = 20300101
-    const rnd = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31
-      return Math.floor((seed / 2 ** 31) * n)
-    }
+    const random = seededRandom(20300101)
+    const rnd = (n: number) => Math.floor(random() * n)
     const pick = <T>(xs: readonly T[]): T => xs[rnd(xs.length)]
     const ids: string[] = []
     const kinds = ['qr', 'user_code', 'tv', 'phone'] as const

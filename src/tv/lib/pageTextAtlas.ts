@@ -104,7 +104,7 @@ export class PageTextAtlas {
   }
 
   private region(block: TextBlock, line: number, baseline: number): Record<string, unknown> {
-    if (this.packed) throw new Error('PageTextAtlas: text() after pack()')
+    if (this.packed) throw new Error('PageTextAtlas: text() or line() after pack()')
     const text = block.lines[line]
     const font = block.font
     // The first baseline a font size down, as Lightning puts it, and room for the font's descent

@@ -5,6 +5,7 @@ import type { FontSpec } from '../../../src/core/layout/types'
 import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
 import { MAX_TEXTURE_SIDE, PageTextAtlas, PageTextTexture, type BlockSpec } from '../../../src/tv/lib/pageTextAtlas'
 import { canvasFont } from '../../../src/tv/lib/canvasGlyphWidths'
+import { seededRandom } from '../../../tools/lib/seededRandom'
 
 // The web fonts' state as the atlas sees it: settled unless a test says otherwise.
 const fonts = vi.hoisted(() => ({ settled: true, whenSettled: Promise.resolve() as Promise<void> }))
@@ -78,8 +79,7 @@ function sheetSize(lookupId: string): { W: number; H: number } {
 
 /** Deterministic mix of headings, paragraphs and table cells, like a policy page. */
 function page(n: number, seed = 7): Block[] {
-  let s = seed
-  const rnd = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648)
+  const rnd = seededRandom(seed)
   const blocks: Block[] = []
   for (let i = 0; i < n; i++) {
     const size = [20, 24, 28, 36][Math.floor(rnd() * 4)]
