@@ -594,9 +594,12 @@ describe('TV pairing through an outage: a proxy between the TV and the service t
     expect(before[0]).toMatchObject({ kind: 'decision', pairingId, body: { decisions: { bluetooth: 'granted' } } })
 
     // Power cycle: the page reloads (static files still come through), the TV token is gone.
-    const logLengthAtReload = proxy.log.length
     const reloadedAt = Date.now()
     await tv.reload({ waitUntil: 'load' })
+    // Counted from the reloaded document's load event: the old page, retrying with its token, may
+    // still send one attempt between a count taken before the reload and its unload; the new app's
+    // consent relay starts after that event (its bundle is requested once the loader has run).
+    const logLengthAtReload = proxy.log.length
     await waitForFirstRoute(tv, 30_000).catch(async (e) => {
       const h = await tv.evaluate(() => JSON.stringify((window as any).__miitee ? { ready: (window as any).__miitee.ready, route: (window as any).__miitee.route, state: (window as any).__miitee.state, logs: (window as any).__miitee.logs } : null))
       throw new Error(`${(e as Error).message}\nhook: ${h}\nconsole: ${JSON.stringify(consoleOf(tv).slice(-15))}\nproxy: ${JSON.stringify(proxy.log.slice(logLengthAtReload))}`)
