@@ -147,7 +147,7 @@ function collectCharset(policyDir: string): { chars: string[]; sources: string[]
   }
   let policyFiles = listFiles(policyDir, (n) => n.endsWith('.md'))
   if (policyFiles.length === 0) {
-    const seed = resolve(ROOT, '../shared/seed/miitee-privacy-policy.zh-CN.txt')
+    const seed = resolve(ROOT, 'policy/source/miitee-privacy-policy.zh-CN.txt')
     if (!existsSync(seed)) throw new Error(`no policy text: ${relative(ROOT, policyDir) || policyDir}/*.md is empty and ${seed} is missing`)
     policyFiles = [seed]
   }

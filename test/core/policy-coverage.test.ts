@@ -8,7 +8,7 @@ import type { Block, PolicyDocument } from '../../src/core/policy/model'
 import { compilePolicy } from '../../tools/policy/compiler'
 
 const ROOT = path.resolve(__dirname, '../..')
-const SEED = readFileSync(path.resolve(__dirname, '../../../shared/seed/miitee-privacy-policy.zh-CN.txt'), 'utf8')
+const SEED = readFileSync(path.resolve(__dirname, '../../policy/source/miitee-privacy-policy.zh-CN.txt'), 'utf8')
 const SOURCE = readFileSync(path.join(ROOT, 'policy/miitee-privacy-policy.zh-CN.md'), 'utf8')
 
 /** Whitespace only: removes spaces, line ends, U+00A0, U+3000 (all matched by \s) and zero-width spaces. */

@@ -112,7 +112,7 @@ function policyText(): string {
     }
   }
   if (existsSync(dir)) walk(dir)
-  const files = md.length ? md : [resolve(ROOT, '../shared/seed/miitee-privacy-policy.zh-CN.txt')]
+  const files = md.length ? md : [resolve(ROOT, 'policy/source/miitee-privacy-policy.zh-CN.txt')]
   return files.map((f) => readFileSync(f, 'utf8')).join('\n')
 }
 

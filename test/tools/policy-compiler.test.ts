@@ -10,7 +10,7 @@ import { compilePolicy, PolicyCompileError, policySha256, type PolicyErrorCode }
 
 const ROOT = path.resolve(__dirname, '../..')
 const POLICY_FILE = path.join(ROOT, 'policy/miitee-privacy-policy.zh-CN.md')
-const SEED_FILE = path.resolve(__dirname, '../../../shared/seed/miitee-privacy-policy.zh-CN.txt')
+const SEED_FILE = path.resolve(__dirname, '../../policy/source/miitee-privacy-policy.zh-CN.txt')
 const SOURCE = readFileSync(POLICY_FILE, 'utf8')
 const SEED_LINES = readFileSync(SEED_FILE, 'utf8')
   .split('\n')
