@@ -29,7 +29,7 @@ export default tseslint.config(
     // The TV's first bundle reaches the pairing feature only through its loader (a second
     // bundle, src/tv/features/pairingFeature.ts); types may be imported.
     files: ['src/tv/**/*.ts'],
-    ignores: ['src/tv/pairing/**', 'src/tv/features/pairingFeature.ts'],
+    ignores: ['src/tv/features/pairing/**', 'src/tv/features/pairingFeature.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [{ group: ['**/pairing', '**/pairing/**'], allowTypeImports: true, message: 'load the pairing feature with loadPairingFeature()' }] }],
       // The feature bundle receives copies of these modules' exports (tools/tv-feature-build.ts).

@@ -3,7 +3,7 @@
 // a runtime import of features/pairing.js, which tools/tv-feature-build.ts builds.
 const path = require('path')
 
-const PAIRING_ENTRY = path.join(__dirname, 'src/tv/pairing/index.ts')
+const PAIRING_ENTRY = path.join(__dirname, 'src/tv/features/pairing/index.ts')
 
 module.exports = {
   external: (id) => id === PAIRING_ENTRY || id === PAIRING_ENTRY.slice(0, -3),

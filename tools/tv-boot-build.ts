@@ -1,4 +1,4 @@
-// `npm run build:tv-boot`: the TV app's boot script (src/tv/boot), after `lng build`.
+// `npm run build:tv-boot`: the TV app's boot script (src/tv/startup/boot), after `lng build`.
 //
 // Writes <dir>/<script> (default build/boot.js) and adds `<script src="./<script>">` to
 // <dir>/index.html before its first script, so that the boot script runs before Lightning's
@@ -58,7 +58,7 @@ export async function buildTvBoot(dir = join(ROOT, 'build'), script = 'boot.js',
   const settings = bootSettings(join(root, 'settings.json'))
   const file = join(dir, script)
   await build({
-    entryPoints: [join(root, 'src/tv/boot/index.ts')],
+    entryPoints: [join(root, 'src/tv/startup/boot/index.ts')],
     outfile: file,
     bundle: true,
     format: 'iife',

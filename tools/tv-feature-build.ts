@@ -1,6 +1,6 @@
 // `npm run build:tv-features`: the TV app's feature bundles, next to appBundle.js, after `lng build`.
 //
-// Today one: the pairing feature (src/tv/pairing) → build/features/pairing.js, an ES module the
+// Today one: the pairing feature (src/tv/features/pairing) → build/features/pairing.js, an ES module the
 // first bundle loads with import() on the first visit to #pair or #privacy (rollup.es6.config.js
 // keeps that import out of appBundle.js). What the feature imports from the rest of the TV app
 // is not bundled again: each such import becomes the first bundle's own module, exposed in
@@ -14,7 +14,7 @@ import { readHostModules } from './tv-feature-host'
 
 const ROOT = resolve(__dirname, '..')
 
-/** Feature name → its folder under src/tv (entry: index.ts). */
+/** Feature name → its folder under src/tv/features (entry: index.ts). */
 export const FEATURES = ['pairing']
 
 /** Replaces imports of the first bundle's modules with the instances it exposes. */
@@ -66,7 +66,7 @@ export async function buildTvFeatures(buildDir = join(ROOT, 'build'), opts: { mi
   for (const name of opts.features ?? FEATURES) {
     const file = join(outDir, `${name}.js`)
     await build({
-      entryPoints: [join(root, 'src/tv', name, 'index.ts')],
+      entryPoints: [join(root, 'src/tv/features', name, 'index.ts')],
       outfile: file,
       bundle: true,
       format: 'esm',
@@ -81,7 +81,7 @@ export async function buildTvFeatures(buildDir = join(ROOT, 'build'), opts: { mi
       charset: 'utf8',
       logLevel: 'warning',
       absWorkingDir: root,
-      plugins: [hostModules(root, join(root, 'src/tv', name))],
+      plugins: [hostModules(root, join(root, 'src/tv/features', name))],
     })
     const buf = readFileSync(file)
     results.push({ name, file, bytes: statSync(file).size, gzip: gzipSync(buf, { level: 6 }).length })

@@ -1,10 +1,9 @@
 import { Router, Utils } from '@lightningjs/sdk'
 import routes from './routes'
 import ExitDialog from './widgets/ExitDialog'
-import { appFonts } from './lib/appFonts'
-import { hook } from './lib/testHook'
-import { exposeForTests } from './lib/exposeForTests'
-import { useSyncHashNavigation } from './lib/syncHashNavigation'
+import { appFonts } from './text/appFonts'
+import { hook } from './qa/testHook'
+import { exposeForTests } from './qa/exposeForTests'
 
 export default class App extends Router.App {
   static getFonts() {
@@ -23,7 +22,6 @@ export default class App extends Router.App {
     const h = hook()
     h.app = this.application
     exposeForTests(h)
-    useSyncHashNavigation()
     Router.startRouter(routes, this)
   }
 

@@ -1,33 +1,17 @@
-import { Launch, type AppData, type PlatformSettings } from '@lightningjs/sdk'
+import type { AppData, PlatformSettings } from '@lightningjs/sdk'
 import App from './App'
+import routes from './routes'
 import { appContext } from './services/AppContext'
-import { deferredFontLoader, preloadFonts } from './lib/fontLoader'
-import { appFonts } from './lib/appFonts'
-import { warmUpCanvas2d } from './lib/canvasWarmUp'
-import { compileDefaultShader, type ShaderStage } from './lib/shaderWarmUp'
-import { staticBase } from './lib/staticBase'
-import type { PolicyLoadOptions } from './services/policyRequests'
+import { pairingServiceUrl } from './services/pairingServiceUrl'
+import { loadPairingFeature } from './features/pairingFeature'
+import { platformBridge } from './platform/PlatformBridge'
+import { startTv } from './startup'
 
-type AppSettings = Parameters<typeof Launch>[1]
-
-export default function (appSettings: AppSettings, platformSettings: PlatformSettings, appData: AppData) {
-  // Firmware may bring its own loader; otherwise fetch all faces in parallel, and build the app
-  // and its first page while they download (text is drawn once they are in).
-  const settings = platformSettings as PlatformSettings & { fontLoader?: unknown }
-  const base = staticBase((platformSettings as { path?: string }).path)
-  if (!settings.fontLoader) {
-    settings.fontLoader = deferredFontLoader
-    // Usually started by the boot script already (then nothing is requested again); otherwise
-    // before Launch builds the stage (WebGL set-up), so that the fonts arrive while it is made.
-    preloadFonts(appFonts((rel) => base + rel))
-  }
-  // The router's boot step awaits the same request (the boot script's, when it made one).
-  appContext()
-    .loadPolicy(base, (appSettings as { policy?: PolicyLoadOptions }).policy)
-    .catch(() => undefined)
-  // Before the stage: the first page's text is then drawn without waiting on the stage's GPU work.
-  warmUpCanvas2d()
-  const app = Launch(App, appSettings, settings, appData)
-  compileDefaultShader(app.stage as unknown as ShaderStage)
-  return app
+export default function (appSettings: Parameters<typeof startTv>[2], platformSettings: PlatformSettings, appData: AppData) {
+  // The consent relay comes with the pairing feature, a second bundle loaded once the policy is accepted.
+  appContext().provideConsentServices(async () => {
+    const feature = await loadPairingFeature()
+    return () => feature.createConsentServices(platformBridge(), pairingServiceUrl())
+  })
+  return startTv(App, routes, appSettings, platformSettings, appData)
 }

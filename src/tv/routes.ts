@@ -1,4 +1,4 @@
-import { Router, Settings, Utils } from '@lightningjs/sdk'
+import { Settings, Utils, type Router } from '@lightningjs/sdk'
 import ConsentGatePage from './pages/ConsentGatePage'
 import DeclinedPage from './pages/DeclinedPage'
 import PolicyReaderPage from './pages/PolicyReaderPage'
@@ -6,8 +6,7 @@ import SettingsPage from './pages/SettingsPage'
 import FeaturePage from './pages/FeaturePage'
 import { loadPairingFeature } from './features/pairingFeature'
 import { appContext } from './services/AppContext'
-import { showFirstPage, type FrameStage } from './lib/firstPage'
-import { hook, log } from './lib/testHook'
+import { publishRoute } from './qa/testHook'
 import type { PolicyLoadOptions } from './services/policyRequests'
 
 const WIDGETS = ['ExitDialog']
@@ -17,8 +16,6 @@ async function startPairing() {
   await appContext().startConsent()
   return loadPairingFeature()
 }
-
-let firstPageShown = false
 
 /** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>, #settings. */
 export default {
@@ -35,23 +32,7 @@ export default {
     return 'policy'
   },
   afterEachRoute: (request: { hash: string }) => {
-    // Published once the new page has drawn a frame (its state is in the hook by then): the
-    // app is ready once the policy is loaded and the first page is on screen.
-    let done = false
-    const publish = () => {
-      if (done) return
-      done = true
-      hook().route = request.hash
-      hook().ready = true
-    }
-    const stage = (hook().app as { stage?: FrameStage & { once(event: string, fn: () => void): void } } | null)?.stage
-    stage?.once('frameEnd', publish)
-    setTimeout(publish, 100)
-    log(`route ${request.hash}`)
-    if (stage && !firstPageShown) {
-      firstPageShown = true
-      showFirstPage(stage, Router.getActivePage() as { alpha: number } | null)
-    }
+    publishRoute(request.hash)
   },
   routes: [
     { path: 'gate', component: ConsentGatePage, widgets: WIDGETS },

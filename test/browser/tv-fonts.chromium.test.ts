@@ -2,7 +2,7 @@
 // waits FONT_WAIT_MS for the web fonts, then draws with the engine's fallback font.
 import type { ServerResponse } from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FONT_WAIT_MS } from '../../src/tv/lib/fontLoader'
+import { FONT_WAIT_MS } from '../../src/tv/text/fontLoader'
 import { launchChromium, openApp, renderFrames, screenshot, type ChromiumSession } from './harness/chromium'
 import { BUILD_DIR, requireBuild } from './harness/common'
 import { startStaticServer, type StaticServer } from './harness/server'

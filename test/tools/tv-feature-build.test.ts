@@ -23,8 +23,8 @@ function fixture(): string {
   write(root, 'src/tv/lib/shared.ts', "export default class SharedThing { marker = 'SHARED_BODY' }\nexport const NAME = 'shared'\n")
   write(root, 'src/tv/lib/secret.ts', "export const SECRET = 'NOT_EXPOSED'\n")
   write(root, 'src/core/pure.ts', "export const double = (n: number) => n * 2\n")
-  write(root, 'src/tv/good/index.ts', "import SharedThing, { NAME } from '../lib/shared'\nimport { double } from '../../core/pure'\nexport class Sub extends SharedThing {}\nexport const answer = () => `${NAME}:${double(21)}`\n")
-  write(root, 'src/tv/bad/index.ts', "import { SECRET } from '../lib/secret'\nexport const leak = SECRET\n")
+  write(root, 'src/tv/features/good/index.ts', "import SharedThing, { NAME } from '../../lib/shared'\nimport { double } from '../../../core/pure'\nexport class Sub extends SharedThing {}\nexport const answer = () => `${NAME}:${double(21)}`\n")
+  write(root, 'src/tv/features/bad/index.ts', "import { SECRET } from '../../lib/secret'\nexport const leak = SECRET\n")
   return root
 }
 
@@ -45,7 +45,7 @@ describe('tools/tv-feature-build', () => {
 
   it('fails, naming the module, when a feature imports a first-bundle module that is not exposed', async () => {
     const root = fixture()
-    await expect(buildTvFeatures(join(tmp, 'out-bad'), { root, features: ['bad'] })).rejects.toThrow(/src\/tv\/bad\/index\.ts imports src\/tv\/lib\/secret, which is in the first bundle: expose it/)
+    await expect(buildTvFeatures(join(tmp, 'out-bad'), { root, features: ['bad'] })).rejects.toThrow(/src\/tv\/features\/bad\/index\.ts imports src\/tv\/lib\/secret, which is in the first bundle: expose it/)
   })
 
   it('builds the pairing feature with no second copy of a first-bundle module', async () => {
@@ -58,8 +58,8 @@ describe('tools/tv-feature-build', () => {
     for (const key of used) expect(host.keys.has(key), key).toBe(true)
     // Source files of the first bundle appear in esbuild's unminified output as path comments.
     const bundled = [...code.matchAll(/^\/\/ (src\/[^\n]+)$/gm)].map((m) => m[1])
-    expect(bundled.some((f) => f.startsWith('src/tv/pairing/'))).toBe(true)
-    expect(bundled.filter((f) => f.startsWith('src/tv/') && !f.startsWith('src/tv/pairing/'))).toEqual([])
+    expect(bundled.some((f) => f.startsWith('src/tv/features/pairing/'))).toBe(true)
+    expect(bundled.filter((f) => f.startsWith('src/tv/') && !f.startsWith('src/tv/features/pairing/'))).toEqual([])
     expect(code).toContain('node_modules/axios/')
   })
 })

@@ -73,8 +73,8 @@ describe('TV app boot from settings.json (jsdom)', () => {
     expect(hook().state.gate.button).toBe('agree')
   })
 
-  it('draws the gate\'s title, key hint and button labels as regions of the first page\'s atlas texture (one texture for the first screen\'s text); focus tints the labels', async () => {
-    const { COLORS } = await import('../../src/tv/lib/screen')
+  it('draws the gate\'s title, key hint and button labels as regions of one atlas texture of their own; focus tints the labels', async () => {
+    const { COLORS } = await import('../../src/tv/theme/screen')
     const byText = new Map<string, any>()
     const walk = (el: any) => {
       const t = el.texture
@@ -89,10 +89,10 @@ describe('TV app boot from settings.json (jsdom)', () => {
     for (const el of fixed) expect(el?.texture.constructor.name).toBe('PageTextTexture')
     const ids = new Set(fixed.map((el) => el.texture._lookupId))
     expect(ids.size).toBe(1)
-    // The summary's first block is a region of the same texture.
+    // The summary's page has an atlas of its own.
     const summary = byText.get('摘要:')
     expect(summary?.texture.constructor.name).toBe('PageTextTexture')
-    expect(summary.texture._lookupId).toBe([...ids][0])
+    expect(summary.texture._lookupId).not.toBe([...ids][0])
     const [, agree, disagree] = fixed
     expect(agree.color).toBe(0xffffffff)
     expect(disagree.color).toBe(COLORS.text)

@@ -1,5 +1,5 @@
 import { Lightning } from '@lightningjs/sdk'
-import { COLORS, FONT_FAMILY } from '../lib/screen'
+import { COLORS, FONT_FAMILY } from '../theme/screen'
 
 /** Width of the unfocused button's outline, in px. */
 const OUTLINE = 3

@@ -1,5 +1,5 @@
 import { Lightning } from '@lightningjs/sdk'
-import { COLORS, FONT_FAMILY } from '../lib/screen'
+import { COLORS, FONT_FAMILY } from '../theme/screen'
 
 export interface MenuEntry {
   id: string

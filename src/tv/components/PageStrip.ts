@@ -1,8 +1,7 @@
 import { Lightning } from '@lightningjs/sdk'
 import type { Pagination } from '../../core/layout/types'
 import PolicyPageView from './PolicyPageView'
-import type { PageTextAtlas } from '../lib/pageTextAtlas'
-import { fontsSettled } from '../lib/fontLoader'
+import { fontsSettled } from '../text/fontLoader'
 
 const OFFSET = 2400
 
@@ -23,29 +22,17 @@ export default class PageStrip extends Lightning.Component {
   private _index = 0
   private _views = new Map<number, PolicyPageView>()
 
+  /** Shows `p` from the current index. */
   set pagination(p: Pagination | null) {
-    this.showPagination(p)
-  }
-
-  /**
-   * Shows `p` from the current index. `alongside` draws other texts of the screen into the atlas
-   * of the page shown (PolicyPageView.show); it is not called when there is no page to show.
-   */
-  showPagination(p: Pagination | null, alongside?: (atlas: PageTextAtlas) => void) {
     this._pagination = p
     this._focusToRestore = null
     this._views.forEach((v) => this.tag('Views').childList.remove(v))
     this._views.clear()
     this._index = Math.min(this._index, Math.max(0, (p?.pages.length ?? 1) - 1))
-    this._sync(alongside)
+    this._sync()
   }
   get pagination() {
     return this._pagination
-  }
-
-  /** The pagination gained pages (a first screen's layout was completed): what is shown stays. */
-  pagesAdded(): void {
-    this._sync()
   }
 
   get index() {
@@ -79,7 +66,7 @@ export default class PageStrip extends Lightning.Component {
     this._sync()
   }
 
-  private _sync(alongside?: (atlas: PageTextAtlas) => void) {
+  private _sync() {
     const p = this._pagination
     if (!p) return
     const want = [this._index - 1, this._index, this._index + 1].filter((i) => i >= 0 && i < p.pages.length)
@@ -94,7 +81,7 @@ export default class PageStrip extends Lightning.Component {
     // Free the dropped pages' textures now rather than when Lightning's memory pressure
     // threshold (24 Mpx by default) is reached: memory stays at three pages.
     if (removed) this.stage.gc(false)
-    this._ensure(this._index, alongside)
+    this._ensure(this._index)
     this._place()
     // Neighbours are drawn a frame later, so the page the viewer asked for is not delayed by them
     // (nor, on the first screen, drawn with it in the frame after the fonts arrive).
@@ -110,13 +97,13 @@ export default class PageStrip extends Lightning.Component {
     }
   }
 
-  private _ensure(i: number, alongside?: (atlas: PageTextAtlas) => void) {
+  private _ensure(i: number) {
     const p = this._pagination
     if (!p || i < 0 || i >= p.pages.length || this._views.has(i)) return
     if (Math.abs(i - this._index) > 1) return
     const view = this.stage.c({ type: PolicyPageView }) as unknown as PolicyPageView
     // The page shown now is drawn at once, its neighbours when Lightning loads them.
-    view.show(p.pages[i], alongside, i === this._index)
+    view.show(p.pages[i], i === this._index)
     this.tag('Views').childList.add(view)
     this._views.set(i, view)
     if (i === this._index && this._focusToRestore !== null) {

@@ -1,7 +1,7 @@
 import { Lightning } from '@lightningjs/sdk'
 import type { Page, PageItem } from '../../core/layout/types'
-import { COLORS } from '../lib/screen'
-import { PageTextAtlas } from '../lib/pageTextAtlas'
+import { COLORS } from '../theme/screen'
+import { PageTextAtlas } from '../text/pageTextAtlas'
 import QrCode from './QrCode'
 
 /**
@@ -37,23 +37,21 @@ export default class PolicyPageView extends Lightning.Component {
   }
 
   /**
-   * Shows `p`. `alongside` adds other texts of the screen to the page's atlas before it is packed
-   * (its regions are valid once this returns): one canvas and one upload for both. `drawNow`
-   * draws the atlas at once (the page is about to be on screen; see PageTextAtlas.pack).
+   * Shows `p`. `onScreen` draws its atlas at once (the page is the one shown, so the frame that
+   * shows it does not wait for the draw; see PageTextAtlas.pack); otherwise when Lightning loads it.
    */
-  show(p: Page | null, alongside?: (atlas: PageTextAtlas) => void, drawNow = false) {
+  show(p: Page | null, onScreen = false) {
     this._page = p
-    this._render(alongside, drawNow)
+    this._render(onScreen)
   }
 
-  private _render(alongside?: (atlas: PageTextAtlas) => void, drawNow = false) {
+  private _render(onScreen: boolean) {
     const items = this.tag('Items')
     items.childList.clear()
     if (!this._page) return
     const atlas = new PageTextAtlas()
     const children = this._page.items.map((item) => itemElement(item, atlas))
-    alongside?.(atlas)
-    atlas.pack({ drawNow })
+    atlas.pack({ drawNow: onScreen })
     items.children = children
     this._placeHighlight()
   }

@@ -1,5 +1,5 @@
 import { Lightning } from '@lightningjs/sdk'
-import { drawQr, qrMatrix, qrPixelsPerModule, QUIET_ZONE_MODULES } from '../lib/qrMatrix'
+import { drawQr, qrMatrix, qrPixelsPerModule, QUIET_ZONE_MODULES } from './qrMatrix'
 
 /**
  * A QR code drawn from the module matrix into one canvas texture, at an integer number of

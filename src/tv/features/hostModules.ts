@@ -7,9 +7,9 @@ import * as ButtonRow from '../components/ButtonRow'
 import * as MenuList from '../components/MenuList'
 import * as QrCode from '../components/QrCode'
 import * as strings from '../i18n/strings'
-import * as pageTemplate from '../lib/pageTemplate'
-import * as screen from '../lib/screen'
-import * as testHook from '../lib/testHook'
+import * as pageTemplate from '../theme/pageTemplate'
+import * as screen from '../theme/screen'
+import * as testHook from '../qa/testHook'
 import * as ContextPage from '../pages/ContextPage'
 import * as PlatformBridge from '../platform/PlatformBridge'
 import * as AppContext from '../services/AppContext'
@@ -22,9 +22,9 @@ export const HOST_MODULES: Record<string, unknown> = {
   'components/MenuList': MenuList,
   'components/QrCode': QrCode,
   'i18n/strings': strings,
-  'lib/pageTemplate': pageTemplate,
-  'lib/screen': screen,
-  'lib/testHook': testHook,
+  'theme/pageTemplate': pageTemplate,
+  'theme/screen': screen,
+  'qa/testHook': testHook,
   'pages/ContextPage': ContextPage,
   'platform/PlatformBridge': PlatformBridge,
   'services/AppContext': AppContext,

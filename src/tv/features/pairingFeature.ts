@@ -1,6 +1,6 @@
 import { exposeHostModules } from './hostModules'
 
-export type PairingFeature = typeof import('../pairing')
+export type PairingFeature = typeof import('./pairing')
 
 let loading: Promise<PairingFeature> | null = null
 
@@ -11,7 +11,7 @@ let loading: Promise<PairingFeature> | null = null
 export function loadPairingFeature(): Promise<PairingFeature> {
   if (!loading) {
     exposeHostModules()
-    loading = import('../pairing')
+    loading = import('./pairing')
     // A failed load (say, the network dropped) may be retried by the next caller.
     loading.catch(() => {
       loading = null

@@ -4,14 +4,11 @@ import type { Pagination } from '../../core/layout/types'
 import ButtonRow from '../components/ButtonRow'
 import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
-import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
-import { pageTemplate } from '../lib/pageTemplate'
-import { PageTextAtlas, type RegionSpec } from '../lib/pageTextAtlas'
-import { GATE_BODY_POS } from '../lib/layout'
-import { hook } from '../lib/testHook'
-
-/** Pages laid out before the first screen is drawn: the one shown (its neighbour is drawn a frame later anyway). */
-const FIRST_SCREEN_PAGES = 1
+import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
+import { pageTemplate } from '../theme/pageTemplate'
+import { PageTextAtlas, type RegionSpec } from '../text/pageTextAtlas'
+import { GATE_BODY_POS } from '../theme/layout'
+import { hook } from '../qa/testHook'
 
 const TITLE_SIZE = 44
 const HINT_SIZE = 26
@@ -36,8 +33,6 @@ export default class ConsentGatePage extends ContextPage {
   }
 
   private _pagination: Pagination | null = null
-  /** Until the first screen is drawn, only its pages are laid out (cold, the whole summary took 9–30 ms). */
-  private _firstScreen = true
 
   get strip(): PageStrip {
     return this.tag('Strip') as PageStrip
@@ -55,14 +50,6 @@ export default class ConsentGatePage extends ContextPage {
     // Laid out as the router attaches the page, not in the frame that first shows it (whose
     // activation refreshes again, finding the same pagination and strings).
     this.refresh()
-    // The rest of the summary once that frame is out: the same pagination, grown.
-    this.stage.once('frameEnd', () =>
-      setTimeout(() => {
-        this._firstScreen = false
-        this.refresh()
-        this.strip.pagesAdded()
-      }),
-    )
   }
 
   override _active() {
@@ -76,23 +63,19 @@ export default class ConsentGatePage extends ContextPage {
 
   refresh() {
     const ctx = appContext()
-    const p = ctx.summaryPagination(undefined, this._firstScreen ? FIRST_SCREEN_PAGES : undefined)
+    const p = ctx.summaryPagination()
     const texts: FixedTexts = { title: ctx.t('gateTitle'), hint: ctx.t('gateHint'), labels: { agree: ctx.t('agree'), disagree: ctx.t('disagree'), read: ctx.t('readFull') } }
     // Drawn again when their strings change (the UI language) or the layout does (a new
     // pagination: glyph widths measured again once the fonts are in, or another text size).
     const textsKey = JSON.stringify(texts)
     const redraw = p !== this._pagination || textsKey !== this._fixedTexts
-    let fixed: FixedTextSpecs | null = null
     if (p !== this._pagination) {
       this._pagination = p
-      // The first screen's fixed texts go into its page's atlas: in the frame that first shows
-      // the policy every canvas costs a draw and an upload, each waiting on the GPU process.
-      if (this._firstScreen) this.strip.showPagination(p, (atlas) => (fixed = fixedTextSpecs(atlas, texts)))
-      else this.strip.pagination = p
+      this.strip.pagination = p
     }
     if (redraw) {
       this._fixedTexts = textsKey
-      this._showFixedTexts(fixed ?? ownAtlas(texts))
+      this._showFixedTexts(fixedTextSpecs(texts))
     }
     this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
     this._updateIndicator()
@@ -107,8 +90,7 @@ export default class ConsentGatePage extends ContextPage {
   }
 
   private _updateIndicator() {
-    // Shown once the whole summary is laid out (the first screen knows only its first pages).
-    const n = this._pagination && !this._pagination.partial ? this._pagination.pages.length : 0
+    const n = this._pagination ? this._pagination.pages.length : 0
     this.tag('Indicator').text.text = n > 1 ? appContext().t('pageOf', { n: this.strip.index + 1, total: n }) : ''
     hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId } }
   }
@@ -161,23 +143,18 @@ interface FixedTextSpecs {
 }
 
 /**
- * The title, the key hint and the button labels, as regions of `atlas` (valid once it is packed):
- * as Lightning text elements they would cost a canvas, a measuring pass, a draw and an upload each.
+ * The title, the key hint and the button labels, drawn into one atlas of their own: as Lightning
+ * text elements they would cost a canvas, a measuring pass, a draw and an upload each.
  */
-function fixedTextSpecs(atlas: PageTextAtlas, texts: FixedTexts): FixedTextSpecs {
+function fixedTextSpecs(texts: FixedTexts): FixedTextSpecs {
+  const atlas = new PageTextAtlas()
   const line = (text: string, size: number, color: number) => atlas.line(text, { size }, color)
-  return {
+  const specs = {
     title: line(texts.title, TITLE_SIZE, 0xffffffff),
     hint: line(texts.hint, HINT_SIZE, COLORS.muted),
     // White: each button tints its label with its focus colour.
     labels: Object.fromEntries(Object.entries(texts.labels).map(([id, text]) => [id, line(text, BUTTON_LABEL_SIZE, 0xffffffff)])),
   }
-}
-
-/** The fixed texts in an atlas of their own (after the first screen, or without a page to share). */
-function ownAtlas(texts: FixedTexts): FixedTextSpecs {
-  const atlas = new PageTextAtlas()
-  const specs = fixedTextSpecs(atlas, texts)
   atlas.pack()
   return specs
 }

@@ -1,12 +1,12 @@
 import { Router } from '@lightningjs/sdk'
 import ContextPage from './ContextPage'
-import { closeApp } from '../lib/closeApp'
+import { closeApp } from '../platform/closeApp'
 import ButtonRow from '../components/ButtonRow'
 import { appContext } from '../services/AppContext'
-import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
-import { pageTemplate } from '../lib/pageTemplate'
+import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
+import { pageTemplate } from '../theme/pageTemplate'
 import { breakLines } from '../../core/text/lineBreaker'
-import { appGlyphWidths } from '../lib/canvasGlyphWidths'
+import { appGlyphWidths } from '../text/canvasGlyphWidths'
 
 /** 不同意: says plainly what is unavailable and offers to read again or exit. Never loops. */
 export default class DeclinedPage extends ContextPage {

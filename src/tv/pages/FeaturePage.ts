@@ -1,8 +1,8 @@
 import { Lightning, Router } from '@lightningjs/sdk'
 import { appContext } from '../services/AppContext'
-import { SAFE } from '../lib/screen'
-import { label, pageTemplate } from '../lib/pageTemplate'
-import { log } from '../lib/testHook'
+import { SAFE } from '../theme/screen'
+import { label, pageTemplate } from '../theme/pageTemplate'
+import { log } from '../qa/testHook'
 
 type PageClass = new (...args: never[]) => Lightning.Component
 

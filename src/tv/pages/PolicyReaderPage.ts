@@ -5,10 +5,10 @@ import { pageOfAnchor, sectionHeading } from '../../core/layout/paginator'
 import MenuList from '../components/MenuList'
 import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
-import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
-import { pageTemplate } from '../lib/pageTemplate'
-import { READER_BODY_POS, HEADER_H } from '../lib/layout'
-import { hook } from '../lib/testHook'
+import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
+import { pageTemplate } from '../theme/pageTemplate'
+import { READER_BODY_POS, HEADER_H } from '../theme/layout'
+import { hook } from '../qa/testHook'
 
 /**
  * The policy reader: a contents list (摘要, 一…十, settings) and the paged body.

@@ -4,8 +4,8 @@ import MenuList from '../components/MenuList'
 import { appContext } from '../services/AppContext'
 import { nextTextSize } from '../services/PreferencesStore'
 import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
-import { COLORS, FONT_FAMILY, SAFE } from '../lib/screen'
-import { pageTemplate } from '../lib/pageTemplate'
+import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
+import { pageTemplate } from '../theme/pageTemplate'
 
 /** Language (UI only; the policy stays in its own language), text size S/M/L, clear local data. */
 export default class SettingsPage extends ContextPage {

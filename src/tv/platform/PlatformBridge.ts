@@ -1,6 +1,6 @@
 import type { Decisions, Scope } from '../../core/protocol'
 import { LocalStorageStore, type KeyValueStore } from '../services/KeyValueStore'
-import { log } from '../lib/testHook'
+import { log } from '../qa/testHook'
 
 /** Who this TV is, as the pairing service and the phone see it. */
 export interface DeviceIdentity {

@@ -1,22 +1,23 @@
 import type { PolicyDocument } from '../../core/policy/model'
 import type { TextSize } from '../../core/layout/types'
 import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
-import { appGlyphWidths } from '../lib/canvasGlyphWidths'
-import { FONT_METRICS_PATH, loadFontMetrics } from '../lib/fontMetrics'
-import { fontsSettled } from '../lib/fontLoader'
-import { log } from '../lib/testHook'
+import { appGlyphWidths } from '../text/canvasGlyphWidths'
+import { FONT_METRICS_PATH, loadFontMetrics } from '../text/fontMetrics'
+import { fontsSettled } from '../text/fontLoader'
+import { log } from '../qa/testHook'
 import type { KeyValueStore } from './KeyValueStore'
-import type { ConsentServices } from '../pairing'
-import { loadPairingFeature } from '../features/pairingFeature'
-import { pairingServiceUrl } from './pairingServiceUrl'
+import type { ConsentServices } from '../features/pairing'
 import { platformBridge } from '../platform/PlatformBridge'
 import { PolicyAcceptanceStore } from './PolicyAcceptanceStore'
 import { PolicyLibrary, loadPolicy } from './PolicyLibrary'
 import type { PolicyLoadOptions } from './policyRequests'
 import { PreferencesStore, type Preferences } from './PreferencesStore'
-import { READER_BODY, QR_SIZE, GATE_BODY } from '../lib/layout'
+import { READER_BODY, QR_SIZE, GATE_BODY } from '../theme/layout'
 
 type Listener = (prefs: Preferences) => void
+
+/** Loads the pairing feature and returns how to make its consent relay; given by the entry point. */
+export type ConsentServicesLoader = () => Promise<() => ConsentServices>
 
 /** The app's shared services: storage, preferences, the policy and its paginations. */
 export class AppContext {
@@ -109,6 +110,12 @@ export class AppContext {
   }
 
   private _consent: ConsentServices | null = null
+  private _loadConsent: ConsentServicesLoader | null = null
+
+  /** How to load the consent relay once the policy is accepted (the entry point injects the feature loader). */
+  provideConsentServices(loader: ConsentServicesLoader): void {
+    this._loadConsent = loader
+  }
 
   /** Pairing and consent relay, once started (see startConsent); null before. */
   consent(): ConsentServices | null {
@@ -116,15 +123,13 @@ export class AppContext {
   }
 
   /**
-   * Starts the pairing and consent relay, loading the pairing feature first; only once the
-   * policy is accepted (nothing leaves the TV before). Resolves null when it is not.
+   * Starts the pairing and consent relay (loading the pairing feature first); only once the
+   * policy is accepted, since nothing leaves the TV before. Resolves null when it is not.
    */
   async startConsent(): Promise<ConsentServices | null> {
-    if (!this.library || !this.acceptance.isAccepted(this.library.doc)) return null
-    const feature = await loadPairingFeature()
-    if (!this._consent && this.acceptance.isAccepted(this.library.doc)) {
-      this._consent = feature.createConsentServices(platformBridge(), pairingServiceUrl())
-    }
+    if (!this.library || !this.acceptance.isAccepted(this.library.doc) || !this._loadConsent) return null
+    const create = await this._loadConsent()
+    if (!this._consent && this.acceptance.isAccepted(this.library.doc)) this._consent = create()
     return this._consent
   }
 

@@ -3,7 +3,7 @@ import type { PolicyIndexEntry } from '../../core/policy'
 import { paginate, paginateInSteps } from '../../core/layout/paginator'
 import type { Pagination, TextSize } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
-import { fetchBody } from '../lib/bootHandoff'
+import { fetchBody } from '../startup/bootHandoff'
 import { firstPolicyRequests, policyPath, type PolicyLoadOptions } from './policyRequests'
 
 export class PolicyLoadError extends Error {

@@ -1,8 +1,8 @@
 import { Lightning, Router } from '@lightningjs/sdk'
-import { closeApp } from '../lib/closeApp'
+import { closeApp } from '../platform/closeApp'
 import { appContext } from '../services/AppContext'
-import { COLORS, FONT_FAMILY } from '../lib/screen'
-import { hook } from '../lib/testHook'
+import { COLORS, FONT_FAMILY } from '../theme/screen'
+import { hook } from '../qa/testHook'
 
 /** Back at the root asks before leaving: OK exits, Back returns to the page. */
 export default class ExitDialog extends Lightning.Component {

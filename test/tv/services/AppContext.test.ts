@@ -10,7 +10,7 @@ import { PolicyLibrary } from '../../../src/tv/services/PolicyLibrary'
 
 // The app's shared glyph widths, with a confirm() whose verdict each test sets.
 const glyphs = vi.hoisted(() => ({ confirm: vi.fn<() => boolean>() }))
-vi.mock('../../../src/tv/lib/canvasGlyphWidths', () => ({ appGlyphWidths: () => glyphs }))
+vi.mock('../../../src/tv/text/canvasGlyphWidths', () => ({ appGlyphWidths: () => glyphs }))
 
 const policy: PolicyDocument = {
   schema: 1,

@@ -4,7 +4,7 @@ import type { PolicyIndexEntry } from '../../../src/core/policy'
 import { createGlyphWidthCache } from '../../../src/core/text/glyphWidths'
 import { PolicyLibrary, PolicyLoadError, loadPolicy } from '../../../src/tv/services/PolicyLibrary'
 import { policyPath } from '../../../src/tv/services/policyRequests'
-import { prefetchBody } from '../../../src/tv/lib/bootHandoff'
+import { prefetchBody } from '../../../src/tv/startup/bootHandoff'
 
 const BASE = 'http://tv.local/static/'
 

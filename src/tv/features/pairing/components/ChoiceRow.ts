@@ -1,0 +1,69 @@
+import { Lightning } from '@lightningjs/sdk'
+import { COLORS, FONT_FAMILY } from '../../../theme/screen'
+
+/**
+ * One consent scope: its meaning, the policy row it relies on, and 允许 / 拒绝.
+ * Left/Right change the choice (reversible until the overlay's send button).
+ */
+export default class ChoiceRow extends Lightning.Component {
+  static override _template() {
+    return {
+      w: 1500,
+      h: 150,
+      Bg: { rect: true, w: 1500, h: 140, color: COLORS.card },
+      Title: { x: 28, y: 18, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: 0xffffffff } },
+      Quote: { x: 28, y: 74, text: { text: '', fontFace: FONT_FAMILY, fontSize: 26, textColor: COLORS.muted, wordWrapWidth: 1000, wordBreak: true, maxLines: 2 } },
+      Allow: { x: 1080, y: 36, w: 180, h: 70, Label: { mountX: 0.5, x: 90, y: 14, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32 } } },
+      Deny: { x: 1290, y: 36, w: 180, h: 70, Label: { mountX: 0.5, x: 90, y: 14, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32 } } },
+    }
+  }
+
+  scope = ''
+  choice: 'granted' | 'denied' = 'denied'
+  private _focused = false
+
+  set labels(v: { title: string; quote: string; allow: string; deny: string }) {
+    this.tag('Title').text.text = v.title
+    this.tag('Quote').text.text = v.quote
+    this.tag('Allow.Label').text.text = v.allow
+    this.tag('Deny.Label').text.text = v.deny
+    this._paint()
+  }
+
+  override _init() {
+    this._paint()
+  }
+  override _focus() {
+    this._focused = true
+    this._paint()
+  }
+  override _unfocus() {
+    this._focused = false
+    this._paint()
+  }
+  override _handleLeft() {
+    this.choice = 'granted'
+    this._paint()
+    this.fireAncestors('$choiceChanged' as any)
+  }
+  override _handleRight() {
+    this.choice = 'denied'
+    this._paint()
+    this.fireAncestors('$choiceChanged' as any)
+  }
+  override _handleEnter() {
+    this.choice = this.choice === 'granted' ? 'denied' : 'granted'
+    this._paint()
+    this.fireAncestors('$choiceChanged' as any)
+  }
+
+  private _paint() {
+    const pill = (selected: boolean, color: number) =>
+      selected
+        ? Lightning.Tools.getRoundRect(180, 70, 35, 0, 0, true, this._focused ? color : COLORS.muted)
+        : Lightning.Tools.getRoundRect(180, 70, 35, 2, COLORS.muted, false, 0)
+    this.tag('Allow').texture = pill(this.choice === 'granted', COLORS.accent)
+    this.tag('Deny').texture = pill(this.choice === 'denied', COLORS.danger)
+    this.tag('Bg').color = this._focused ? 0xff2a3644 : COLORS.card
+  }
+}

@@ -1,0 +1,167 @@
+import { Router } from '@lightningjs/sdk'
+import type { Decisions } from '../../../../core/protocol'
+import ContextPage from '../../../pages/ContextPage'
+import QrCode from '../../../components/QrCode'
+import ConsentOverlay from '../widgets/ConsentOverlay'
+import { appContext } from '../../../services/AppContext'
+import { PairingSession, ROTATE_BEFORE, type PairView } from '../services/PairingSession'
+import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
+import { pageTemplate } from '../../../theme/pageTemplate'
+import { hook } from '../../../qa/testHook'
+
+/** QR plate side at 1080p: a version-3 code (29 modules + quiet zone) gets 14 px per module. */
+const QR_MAX = 540
+
+/**
+ * Pair a phone (#pair): a large QR of the pairing URL, the user code and short URL for typing,
+ * a countdown with the code rotated before it expires, live status, and the consent overlay.
+ */
+export default class PairPage extends ContextPage {
+  static override _template() {
+    return pageTemplate(
+      {
+        Qr: { type: QrCode, x: SAFE.x, y: SAFE.y + 110, maxSize: QR_MAX, minModulePx: 10 },
+        Info: {
+          x: SAFE.x + QR_MAX + 90,
+          y: SAFE.y + 120,
+          Scan: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
+          OrType: { y: 80, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted, wordWrapWidth: 1000, wordBreak: true } },
+          Code: { y: 170, text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff } },
+          Countdown: { y: 320, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
+          Status: { y: 400, text: { text: '', fontFace: FONT_FAMILY, fontSize: 38, textColor: 0xffffc857, wordWrapWidth: 1000, wordBreak: true } },
+        Again: { y: 540, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
+        },
+        Overlay: { type: ConsentOverlay, visible: false },
+      },
+    )
+  }
+
+  private _session: PairingSession | null = null
+  private _unsubscribeSession: (() => void) | null = null
+  private _clock: ReturnType<typeof setInterval> | null = null
+
+  get overlay(): ConsentOverlay {
+    return this.tag('Overlay') as ConsentOverlay
+  }
+
+  override _active() {
+    super._active()
+    const services = appContext().consent()
+    if (!services) {
+      // Not accepted yet: pairing needs the policy first.
+      Router.navigate('gate', false)
+      return
+    }
+    if (!this._session || !['consent', 'sending'].includes(this._session.view.phase)) {
+      this._session?.stop()
+      this._session = new PairingSession(services.api, services.outbox, services.tokens, services.history, services.bridge, () => appContext().doc)
+      this._unsubscribeSession = this._session.onChange((v) => this._render(v))
+      void this._session.start()
+    }
+    this._render(this._session.view)
+    if (this._clock) clearInterval(this._clock)
+    this._clock = setInterval(() => this._session && this._renderCountdown(this._session.view), 1000)
+  }
+
+  override _inactive() {
+    super._inactive()
+    if (this._clock) clearInterval(this._clock)
+    this._clock = null
+    // Reading the policy mid-consent keeps the request alive; otherwise stop minting codes.
+    if (this._session && !['consent', 'sending'].includes(this._session.view.phase)) {
+      this._unsubscribeSession?.()
+      this._session.stop()
+      this._session = null
+    }
+  }
+
+  override refresh() {
+    const ctx = appContext()
+    this.tag('Title').text.text = ctx.t('pairTitle')
+    this.tag('Info.Scan').text.text = ctx.t('pairScan')
+    this.tag('Hint').text.text = ctx.t('pairHint')
+    if (this._session) this._render(this._session.view)
+  }
+
+  private _render(v: PairView) {
+    const ctx = appContext()
+    const p = v.pairing
+    const qr = this.tag('Qr') as QrCode
+    if (p && qr.data !== p.qr_url) qr.data = p.qr_url
+    const codeLive = !!p && (v.phase === 'waiting' || v.phase === 'claimed' || v.phase === 'error')
+    qr.visible = codeLive
+    this.tag('Info.OrType').text.text = codeLive ? ctx.t('pairOrType', { url: p.verification_uri }) : ''
+    this.tag('Info.Code').text.text = codeLive ? p.user_code : ''
+    const status: Record<string, string> = {
+      loading: ctx.t('pairLoading'),
+      waiting: ctx.t('pairWaiting'),
+      claimed: ctx.t('pairClaimed', { phone: v.phoneName ?? '' }),
+      consent: ctx.t('pairClaimed', { phone: v.phoneName ?? '' }),
+      sending: v.retrying ? ctx.t('pairSendingRetry') : ctx.t('pairSending'),
+      recorded: ctx.t('pairRecorded'),
+      'denied-window': ctx.t('pairWindowDenied'),
+      'not-recorded': ctx.t('pairNotRecorded', { code: v.error ?? '' }),
+      error: ctx.t('pairError', { message: v.error ?? '' }),
+    }
+    this.tag('Info.Status').text.text = status[v.phase] ?? ''
+    const finished = v.phase === 'recorded' || v.phase === 'not-recorded' || v.phase === 'denied-window'
+    this.tag('Info.Again').text.text = finished ? ctx.t('pairAgain') : ''
+    this._renderCountdown(v)
+    if (v.phase === 'consent' && !this.overlay.visible) {
+      this.overlay.open(v.phoneName ?? '', v.scopes ?? [], v.decideByMs ?? Date.now())
+      this._setState('Consent')
+    } else if (v.phase !== 'consent' && this.overlay.visible) {
+      this.overlay.close()
+      this._setState('')
+    }
+    hook().state = {
+      ...hook().state,
+      pair: { phase: v.phase, pairingId: p?.pairing_id, userCode: p?.user_code, qrUrl: p?.qr_url, phone: v.phoneName, scopes: v.scopes, decisions: v.decisions, retrying: v.retrying, qrModulePx: qr.modulePx },
+    }
+  }
+
+  private _renderCountdown(v: PairView) {
+    const showing = v.pairing && (v.phase === 'waiting' || v.phase === 'claimed')
+    // Counts to the moment the code is replaced, not to its expiry.
+    const left = Math.max(0, Math.ceil((v.expiresAtMs - ROTATE_BEFORE - Date.now()) / 1000))
+    this.tag('Info.Countdown').text.text = showing
+      ? appContext().t('pairExpiresIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
+      : ''
+  }
+
+  $consentDecided(decisions: Decisions) {
+    this._session?.decide(decisions)
+  }
+
+  $consentChanged() {
+    // choices stay local until sent
+  }
+
+  $consentReadPolicy() {
+    const section = appContext().doc.sections.find((s) => s.blocks.some((b) => b.type === 'table'))
+    Router.navigate(section ? `policy/${section.id}` : 'policy')
+  }
+
+  override _handleBack() {
+    Router.back()
+  }
+
+  override _handleEnter() {
+    const phase = this._session?.view.phase
+    if (phase === 'recorded' || phase === 'not-recorded' || phase === 'denied-window') this._session?.restart()
+  }
+
+  static override _states() {
+    return [
+      class Consent extends this {
+        override _getFocused() {
+          return this.overlay
+        }
+        override _handleBack() {
+          // The request stays open: Back does not answer it.
+          return true
+        }
+      },
+    ]
+  }
+}

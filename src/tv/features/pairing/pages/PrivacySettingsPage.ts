@@ -1,0 +1,159 @@
+import { Lightning, Router } from '@lightningjs/sdk'
+import type { Scope, WithdrawalRequest } from '../../../../core/protocol'
+import ContextPage from '../../../pages/ContextPage'
+import MenuList from '../../../components/MenuList'
+import { appContext } from '../../../services/AppContext'
+import { ConsentHistoryStore, type ConsentRecord } from '../services/ConsentHistoryStore'
+import type { OutboxEvent } from '../services/ConsentOutbox'
+import { randomId } from '../../../platform/PlatformBridge'
+import type { StringKey } from '../../../i18n/strings'
+import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
+import { pageTemplate } from '../../../theme/pageTemplate'
+import { hook } from '../../../qa/testHook'
+
+const SCOPE_NAME: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
+
+/**
+ * Privacy settings (#privacy): every consent given from this TV, each withdrawable with OK and a
+ * confirmation (withdrawing is as easy as giving, PIPL art. 15). Withdrawals go through the outbox.
+ */
+export default class PrivacySettingsPage extends ContextPage {
+  static override _template() {
+    return pageTemplate(
+      {
+        Empty: { x: SAFE.x, y: SAFE.y + 120, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
+        List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 1600 },
+        Status: { x: SAFE.x, y: SAFE.y + 800, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: 0xffffc857 } },
+        Confirm: {
+          visible: false,
+          Dim: { rect: true, w: 1920, h: 1080, color: 0xcc000000 },
+          Panel: {
+            x: 460,
+            y: 380,
+            texture: Lightning.Tools.getRoundRect(1000, 300, 16, 0, 0, true, COLORS.panel),
+            Text: { x: 60, y: 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: 0xffffffff, wordWrapWidth: 880 } },
+          },
+        },
+      },
+    )
+  }
+
+  private _records: ConsentRecord[] = []
+  private _unsubscribeOutbox: (() => void) | null = null
+  private _pendingWithdrawal: string | null = null
+
+  get list(): MenuList {
+    return this.tag('List') as MenuList
+  }
+
+  override _active() {
+    super._active()
+    const services = appContext().consent()
+    this._unsubscribeOutbox?.()
+    this._unsubscribeOutbox = services ? services.outbox.on((e) => this._onOutbox(e)) : null
+  }
+
+  override _inactive() {
+    super._inactive()
+    this._unsubscribeOutbox?.()
+    this._unsubscribeOutbox = null
+  }
+
+  override refresh() {
+    const ctx = appContext()
+    this.tag('Title').text.text = ctx.t('privacyTitle')
+    this.tag('Hint').text.text = ctx.t('privacyHint')
+    // Records that granted nothing (kept by an earlier version) are not consents to withdraw.
+    this._records = (ctx.consent()?.history.all() ?? []).filter((r) => Object.values(r.decisions).includes('granted'))
+    this.tag('Empty').text.text = this._records.length ? '' : ctx.t('privacyEmpty')
+    this.list.entries = this._records.map((r) => {
+      const active = ConsentHistoryStore.activeScopes(r)
+      return {
+        id: r.pairingId,
+        label: ctx.t('privacyItem', { scopes: this._scopeNames(Object.keys(r.decisions).filter((s) => r.decisions[s as Scope] === 'granted') as Scope[]), phone: r.phoneName, date: r.decidedAt.slice(0, 10), version: r.policyVersion }),
+        value: active.length ? undefined : ctx.t('privacyWithdrawn'),
+      }
+    })
+    hook().state = { ...hook().state, privacy: { records: this._records.map((r) => ({ pairingId: r.pairingId, active: ConsentHistoryStore.activeScopes(r) })) } }
+  }
+
+  private _scopeNames(scopes: Scope[]): string {
+    return scopes.map((s) => appContext().t(SCOPE_NAME[s]).split(/[:：]/)[0]).join('、')
+  }
+
+  private _selected(): ConsentRecord | undefined {
+    return this._records.find((r) => r.pairingId === this.list.selectedId)
+  }
+
+  $menuSelected() {
+    const r = this._selected()
+    if (!r || !ConsentHistoryStore.activeScopes(r).length) return
+    this.tag('Confirm.Panel.Text').text.text = appContext().t('privacyWithdrawConfirm', { phone: r.phoneName, scopes: this._scopeNames(ConsentHistoryStore.activeScopes(r)) })
+    this._setState('Confirming')
+  }
+
+  $menuAdjust() {
+    // nothing to adjust
+  }
+
+  private _withdraw(r: ConsentRecord) {
+    const services = appContext().consent()
+    if (!services) return
+    const body: WithdrawalRequest = {
+      scopes: ConsentHistoryStore.activeScopes(r),
+      screen_id: 'tv-privacy-settings',
+      app_version: '0.1.0',
+      device_time: new Date().toISOString(),
+    }
+    const key = `w-${randomId(16)}`
+    this._pendingWithdrawal = key
+    this.tag('Status').text.text = appContext().t('privacyWithdrawing')
+    services.outbox.enqueue({ id: key, kind: 'withdrawal', pairingId: r.pairingId, body, meta: { phoneName: r.phoneName } })
+  }
+
+  private _onOutbox(e: OutboxEvent) {
+    if (e.entry.id !== this._pendingWithdrawal) return
+    const ctx = appContext()
+    if (e.type === 'delivered') {
+      this.tag('Status').text.text = ctx.t('privacyWithdrawDone')
+      this.refresh()
+    } else if (e.type === 'final') {
+      this.tag('Status').text.text = ctx.t('privacyWithdrawFailed', { code: e.code ?? String(e.status) })
+    }
+  }
+
+  override _handleBack() {
+    Router.back()
+  }
+
+  override _getFocused(): Lightning.Component {
+    return this.list
+  }
+
+  static override _states() {
+    return [
+      class Confirming extends this {
+        override $enter() {
+          this.tag('Confirm').visible = true
+        }
+        override $exit() {
+          this.tag('Confirm').visible = false
+        }
+        override _getFocused(): Lightning.Component {
+          return this
+        }
+        override _handleEnter() {
+          const r = this._selected()
+          this._setState('')
+          if (r) this._withdraw(r)
+        }
+        override _handleBack() {
+          this._setState('')
+        }
+        override _handleKey() {
+          return true
+        }
+      },
+    ]
+  }
+}

@@ -1,0 +1,76 @@
+import axios, { type AxiosInstance } from 'axios'
+// Values from constants only: the schema module would pull TypeBox into the TV bundle.
+import { IDEMPOTENCY_KEY_HEADER, PATHS } from '../../../../core/protocol/constants'
+import type { CreatePairingResponse, DecisionRequest, PairingStatus, WithdrawalRequest } from '../../../../core/protocol'
+import type { PlatformBridge } from '../../../platform/PlatformBridge'
+import { classifyHttp, type SendResult } from './ConsentOutbox'
+
+const DEVICE_HEADER = 'X-Miitee-Device'
+
+/** HTTP client of the pairing service for the TV (axios; the service shares our origin by default). */
+export class PairingApi {
+  readonly http: AxiosInstance
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly bridge: PlatformBridge,
+    timeoutMs = 10_000,
+  ) {
+    // Status codes are the protocol here: never throw on them.
+    this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, validateStatus: () => true })
+  }
+
+  /** Device authentication: the OEM credential's signature, or (dev mode) the bare device id. */
+  private async deviceHeaders(method: string, path: string, body: string): Promise<Record<string, string>> {
+    if (this.bridge.signRequest) return this.bridge.signRequest({ method, path, body })
+    return { [DEVICE_HEADER]: this.bridge.identity().id }
+  }
+
+  async createPairing(): Promise<CreatePairingResponse> {
+    const body = JSON.stringify({ device_name: this.bridge.identity().name })
+    const headers = { 'content-type': 'application/json', ...(await this.deviceHeaders('POST', PATHS.pairings, body)) }
+    const res = await this.http.post(PATHS.pairings, body, { headers, transformRequest: (d) => d })
+    if (res.status !== 201) throw new PairingApiError(res.status, res.data?.error ?? 'http_error', res.data?.message ?? `HTTP ${res.status}`)
+    return res.data as CreatePairingResponse
+  }
+
+  /** Long-poll: answers at the first event newer than `after`, or after `wait` seconds. */
+  async waitStatus(pairingId: string, tvToken: string, after: number, wait = 25): Promise<PairingStatus> {
+    const res = await this.http.get(`${PATHS.pairing(pairingId)}?wait=${wait}&after=${after}`, {
+      headers: { authorization: `Bearer ${tvToken}` },
+      timeout: (wait + 10) * 1000,
+    })
+    if (res.status !== 200) throw new PairingApiError(res.status, res.data?.error ?? 'http_error', res.data?.message ?? `HTTP ${res.status}`)
+    return res.data as PairingStatus
+  }
+
+  /** Sends a decision or withdrawal; TV token while we have it, else the device credential. */
+  async sendConsent(kind: 'decision' | 'withdrawal', pairingId: string, key: string, payload: DecisionRequest | WithdrawalRequest, tvToken?: string): Promise<SendResult> {
+    const path = kind === 'decision' ? PATHS.decision(pairingId) : PATHS.withdrawal(pairingId)
+    const body = JSON.stringify(payload)
+    const auth = tvToken ? { authorization: `Bearer ${tvToken}` } : await this.deviceHeaders('POST', path, body)
+    try {
+      const res = await this.http.post(path, body, {
+        headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: key, ...auth },
+        transformRequest: (d) => d,
+      })
+      const result = classifyHttp(res.status, res.headers['retry-after'] as string | undefined)
+      if (result.outcome === 'delivered') return { ...result, body: res.data }
+      if (result.outcome === 'final') return { ...result, code: res.data?.error }
+      return result
+    } catch (err) {
+      // No answer at all (offline, DNS, timeout): retry later.
+      return { outcome: 'retry', reason: err instanceof Error ? err.message : 'network' }
+    }
+  }
+}
+
+export class PairingApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}

@@ -1,0 +1,122 @@
+import { PATHS } from '../../../../core/protocol/constants'
+import type { PairingStatus } from '../../../../core/protocol'
+import { PairingApiError, type PairingApi } from './PairingApi'
+
+/** Answers after which following the pairing is pointless. */
+const GONE = [401, 403, 404, 410]
+
+export type StatusListener = (status: PairingStatus) => void
+
+/**
+ * Follows one pairing live: server-sent events read through fetch streaming (EventSource cannot
+ * send the bearer token), resuming with Last-Event-ID; where streaming is missing or fails,
+ * long-poll. Every message carries the full status, so a missed event never leaves us stale.
+ */
+export class PairingFollower {
+  private stopped = false
+  private lastEventId = 0
+  private abort: AbortController | null = null
+  mode: 'sse' | 'long-poll' | 'idle' = 'idle'
+
+  constructor(
+    private readonly api: PairingApi,
+    private readonly pairingId: string,
+    private readonly tvToken: string,
+    private readonly onStatus: StatusListener,
+    private readonly opts: { preferSse?: boolean } = {},
+  ) {}
+
+  start(): void {
+    void this.loop()
+  }
+
+  stop(): void {
+    this.stopped = true
+    this.abort?.abort()
+  }
+
+  private canStream(): boolean {
+    return this.opts.preferSse !== false && typeof fetch === 'function' && typeof ReadableStream === 'function' && typeof AbortController === 'function'
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0
+    while (!this.stopped) {
+      try {
+        if (this.canStream() && failures < 2) await this.stream()
+        else await this.longPoll()
+        failures = 0
+      } catch {
+        failures++
+        if (this.stopped) return
+        await delay(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * Math.random())
+      }
+    }
+  }
+
+  private async stream(): Promise<void> {
+    this.mode = 'sse'
+    this.abort = new AbortController()
+    const headers: Record<string, string> = { authorization: `Bearer ${this.tvToken}`, accept: 'text/event-stream' }
+    if (this.lastEventId) headers['last-event-id'] = String(this.lastEventId)
+    const res = await fetch(`${this.api.baseUrl}${PATHS.events(this.pairingId)}`, { headers, signal: this.abort.signal })
+    if (GONE.includes(res.status)) {
+      // The pairing is over or no longer ours: nothing more will come.
+      this.stopped = true
+      return
+    }
+    if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`)
+    const reader = res.body.getReader()
+    const decoder = new TextDecoder()
+    let buffer = ''
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done) return
+      buffer += decoder.decode(value, { stream: true })
+      let cut: number
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        this.handleFrame(buffer.slice(0, cut))
+        buffer = buffer.slice(cut + 2)
+      }
+    }
+  }
+
+  private handleFrame(frame: string) {
+    let data = ''
+    let id: number | null = null
+    for (const line of frame.split('\n')) {
+      if (line.startsWith('id:')) id = Number(line.slice(3).trim())
+      else if (line.startsWith('data:')) data += line.slice(5).trim()
+    }
+    if (id !== null && !Number.isNaN(id)) this.lastEventId = Math.max(this.lastEventId, id)
+    if (!data) return
+    const msg = JSON.parse(data) as { status?: PairingStatus }
+    if (msg.status) {
+      this.lastEventId = Math.max(this.lastEventId, msg.status.event_id)
+      this.onStatus(msg.status)
+    }
+  }
+
+  private async longPoll(): Promise<void> {
+    this.mode = 'long-poll'
+    let status: PairingStatus
+    try {
+      status = await this.api.waitStatus(this.pairingId, this.tvToken, this.lastEventId)
+    } catch (err) {
+      if (err instanceof PairingApiError && GONE.includes(err.status)) {
+        this.stopped = true
+        return
+      }
+      throw err
+    }
+    if (this.stopped) return
+    if (status.event_id > this.lastEventId || this.lastEventId === 0) {
+      this.lastEventId = status.event_id
+      this.onStatus(status)
+    }
+  }
+}
+
+function delay(ms: number) {
+  return new Promise((r) => setTimeout(r, ms))
+}

@@ -1,0 +1,244 @@
+import type { CreatePairingResponse, Decisions, DecisionRequest, DecisionResponse, PairingStatus, Scope, WithdrawalRequest } from '../../../../core/protocol'
+import type { PolicyDocument } from '../../../../core/policy/model'
+import type { PlatformBridge } from '../../../platform/PlatformBridge'
+import { randomId } from '../../../platform/PlatformBridge'
+import { ConsentHistoryStore } from './ConsentHistoryStore'
+import { ConsentOutbox, type OutboxEvent } from './ConsentOutbox'
+import { PairingApi, PairingApiError } from './PairingApi'
+import { PairingFollower } from './PairingFollower'
+
+export type PairPhase = 'loading' | 'waiting' | 'claimed' | 'consent' | 'sending' | 'recorded' | 'not-recorded' | 'denied-window' | 'error'
+
+export interface PairView {
+  phase: PairPhase
+  pairing: CreatePairingResponse | null
+  /** Local clock time (ms) at which the shown code expires, corrected by the service clock. */
+  expiresAtMs: number
+  phoneName?: string
+  scopes?: Scope[]
+  decisions?: Decisions
+  /** The consent overlay's own deadline (local ms): undecided scopes count as denied then. */
+  decideByMs?: number
+  retrying?: boolean
+  error?: string
+}
+
+/** How long the viewer has to answer before the request counts as denied. */
+export const DECISION_WINDOW_MS = 120_000
+const APP_VERSION = '0.1.0'
+const TIMEOUT_SCREEN = 'tv-consent-overlay-timeout'
+/** The code is replaced this long before it expires. */
+export const ROTATE_BEFORE = 30_000
+
+/**
+ * The TV side of pairing: shows a code, rotates it before it expires, follows the pairing live,
+ * and relays the viewer's decision through the persistent outbox.
+ */
+export class PairingSession {
+  view: PairView = { phase: 'loading', pairing: null, expiresAtMs: 0 }
+  private follower: PairingFollower | null = null
+  private rotateTimer: ReturnType<typeof setTimeout> | null = null
+  private windowTimer: ReturnType<typeof setTimeout> | null = null
+  private listeners: ((v: PairView) => void)[] = []
+  private active = false
+  private unsubscribeOutbox: (() => void) | null = null
+  private pendingKey: string | null = null
+
+  constructor(
+    private readonly api: PairingApi,
+    private readonly outbox: ConsentOutbox,
+    private readonly tokens: Map<string, string>,
+    private readonly history: ConsentHistoryStore,
+    private readonly bridge: PlatformBridge,
+    private readonly policy: () => PolicyDocument,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  onChange(l: (v: PairView) => void): () => void {
+    this.listeners.push(l)
+    return () => {
+      this.listeners = this.listeners.filter((x) => x !== l)
+    }
+  }
+
+  async start(): Promise<void> {
+    this.active = true
+    this.unsubscribeOutbox = this.outbox.on((e) => this.onOutbox(e))
+    await this.newCode(false)
+  }
+
+  stop(): void {
+    this.active = false
+    this.follower?.stop()
+    this.follower = null
+    this.retirePrevious()
+    if (this.rotateTimer) clearTimeout(this.rotateTimer)
+    if (this.windowTimer) clearTimeout(this.windowTimer)
+    this.unsubscribeOutbox?.()
+    this.unsubscribeOutbox = null
+  }
+
+  /** Fetches a code; when rotating, the old one stays on screen until the new one is ready. */
+  private async newCode(rotating: boolean): Promise<void> {
+    if (!this.active) return
+    try {
+      const p = await this.api.createPairing()
+      if (!this.active) return
+      const offset = Date.parse(p.server_time) - this.now()
+      const expiresAtMs = Date.parse(p.server_time) + p.expires_in * 1000 - offset
+      this.retirePrevious()
+      if (rotating && this.view.pairing && this.follower) {
+        // A phone may have scanned the old code just before it changed: keep listening to it
+        // until it expires, and switch back to it if it is claimed.
+        const old = { pairing: this.view.pairing, follower: this.follower, expiresAtMs: this.view.expiresAtMs }
+        this.previous = old
+        this.previousTimer = setTimeout(() => this.retirePrevious(), Math.max(0, old.expiresAtMs - this.now()))
+      } else {
+        this.follower?.stop()
+      }
+      this.tokens.set(p.pairing_id, p.tv_token)
+      this.set({ phase: 'waiting', pairing: p, expiresAtMs, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined })
+      this.follower = new PairingFollower(this.api, p.pairing_id, p.tv_token, (s) => this.onStatus(s))
+      this.follower.start()
+      this.scheduleRotation(expiresAtMs)
+    } catch (err) {
+      const message = err instanceof PairingApiError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err)
+      if (rotating && this.view.pairing) {
+        // Keep the current code; try again shortly.
+        this.rotateTimer = setTimeout(() => void this.newCode(true), 5000)
+        return
+      }
+      this.set({ phase: 'error', error: message })
+      this.rotateTimer = setTimeout(() => void this.newCode(false), 5000)
+    }
+  }
+
+  private scheduleRotation(expiresAtMs: number) {
+    if (this.rotateTimer) clearTimeout(this.rotateTimer)
+    const inMs = Math.max(1000, expiresAtMs - ROTATE_BEFORE - this.now())
+    this.rotateTimer = setTimeout(() => {
+      if (this.view.phase === 'waiting') void this.newCode(true)
+    }, inMs)
+  }
+
+  private previous: { pairing: CreatePairingResponse; follower: PairingFollower; expiresAtMs: number } | null = null
+  private previousTimer: ReturnType<typeof setTimeout> | null = null
+
+  private retirePrevious() {
+    if (this.previousTimer) clearTimeout(this.previousTimer)
+    this.previousTimer = null
+    this.previous?.follower.stop()
+    this.previous = null
+  }
+
+  private onStatus(s: PairingStatus) {
+    if (!this.active) return
+    const prev = this.previous
+    if (prev && s.pairing_id === prev.pairing.pairing_id && s.state === 'claimed') {
+      // The old code was claimed: show that pairing again and drop the newer, unused one.
+      this.follower?.stop()
+      this.follower = prev.follower
+      this.previous = null
+      if (this.previousTimer) clearTimeout(this.previousTimer)
+      this.set({ pairing: prev.pairing, expiresAtMs: prev.expiresAtMs })
+    }
+    if (s.pairing_id !== this.view.pairing?.pairing_id) return
+    switch (s.state) {
+      case 'claimed':
+        if (this.rotateTimer) clearTimeout(this.rotateTimer)
+        this.set({ phase: 'claimed', phoneName: s.phone?.name })
+        break
+      case 'consent_pending':
+        if (this.view.phase === 'consent' || this.view.phase === 'sending') return
+        this.set({ phase: 'consent', phoneName: s.phone?.name, scopes: s.scopes_requested ?? [], decideByMs: this.now() + DECISION_WINDOW_MS })
+        if (this.windowTimer) clearTimeout(this.windowTimer)
+        this.windowTimer = setTimeout(() => this.windowClosed(), DECISION_WINDOW_MS)
+        break
+      case 'expired':
+      case 'revoked':
+        if (this.view.phase === 'waiting' || this.view.phase === 'claimed') void this.newCode(false)
+        break
+      default:
+        break
+    }
+  }
+
+  /** The viewer did not answer in time: every requested scope is recorded as denied. */
+  private windowClosed() {
+    if (this.view.phase !== 'consent') return
+    const decisions: Decisions = {}
+    for (const s of this.view.scopes ?? []) decisions[s] = 'denied'
+    this.decide(decisions, 'denied-window')
+  }
+
+  /** Records the viewer's answer: written to the outbox (storage) before anything is sent. */
+  decide(decisions: Decisions, reason: 'viewer' | 'denied-window' = 'viewer'): void {
+    const p = this.view.pairing
+    if (!p || this.view.phase !== 'consent') return
+    if (this.windowTimer) clearTimeout(this.windowTimer)
+    const doc = this.policy()
+    const body: DecisionRequest = {
+      decisions,
+      notice: { policy_id: doc.id, policy_version: doc.version, locale: doc.locale, policy_sha256: doc.sha256 },
+      screen_id: reason === 'viewer' ? 'tv-consent-overlay' : TIMEOUT_SCREEN,
+      app_version: APP_VERSION,
+      firmware_version: this.bridge.identity().firmwareVersion,
+      device_time: new Date(this.now()).toISOString(),
+    }
+    if (!body.firmware_version) delete body.firmware_version
+    const key = `d-${randomId(16)}`
+    this.pendingKey = key
+    this.set({ phase: 'sending', decisions, retrying: false })
+    this.outbox.enqueue({ id: key, kind: 'decision', pairingId: p.pairing_id, body, meta: { phoneName: this.view.phoneName ?? '', policyVersion: doc.version } })
+  }
+
+  private onOutbox(e: OutboxEvent) {
+    if (e.entry.id !== this.pendingKey) return
+    if (e.type === 'retrying') {
+      this.set({ retrying: true })
+      return
+    }
+    if (e.type !== 'delivered' && e.type !== 'final') return
+    // The pairing is over either way: stop following it.
+    this.follower?.stop()
+    this.follower = null
+    if (e.type === 'delivered') {
+      const timedOut = (e.entry.body as DecisionRequest).screen_id === TIMEOUT_SCREEN
+      this.set({ phase: timedOut ? 'denied-window' : 'recorded', retrying: false })
+    } else {
+      this.set({ phase: 'not-recorded', retrying: false, error: e.code })
+    }
+  }
+
+  /** After an outcome: offer a fresh code for another phone. */
+  restart(): void {
+    if (!this.active) return
+    this.set({ phase: 'loading', pairing: null, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined })
+    void this.newCode(false)
+  }
+
+  private set(change: Partial<PairView>) {
+    this.view = { ...this.view, ...change }
+    this.listeners.forEach((l) => l(this.view))
+  }
+}
+
+/** What happens after the service acknowledged a decision or a withdrawal, wherever it was sent from. */
+export function onConsentDelivered(e: OutboxEvent, history: ConsentHistoryStore, bridge: PlatformBridge): void {
+  if (e.type !== 'delivered') return
+  if (e.entry.kind === 'decision') {
+    const res = e.body as DecisionResponse
+    const granted = (Object.keys(res.decisions) as Scope[]).filter((s) => res.decisions[s] === 'granted')
+    const phoneName = e.entry.meta?.phoneName ?? ''
+    const policyVersion = e.entry.meta?.policyVersion ?? ''
+    // Only a consent can be withdrawn: an answer that granted nothing is not listed.
+    if (!granted.length) return
+    history.add({ pairingId: res.pairing_id, receiptId: res.receipt_id, phoneName, decisions: res.decisions, policyVersion, decidedAt: res.recorded_at, withdrawn: [] })
+    void bridge.provisioningAuthorized(granted, { pairingId: res.pairing_id, receiptId: res.receipt_id, phoneName, decisions: res.decisions })
+  } else {
+    const body = e.entry.body as WithdrawalRequest
+    const scopes = body.scopes ?? []
+    history.markWithdrawn(e.entry.pairingId, scopes)
+    void bridge.provisioningWithdrawn?.(scopes, e.entry.pairingId)
+  }
+}

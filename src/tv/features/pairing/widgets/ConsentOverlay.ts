@@ -1,0 +1,123 @@
+import { Lightning } from '@lightningjs/sdk'
+import type { Decisions, Scope } from '../../../../core/protocol'
+import { scopeQuote } from '../../../../core/policy/scopes'
+import ButtonRow from '../../../components/ButtonRow'
+import ChoiceRow from '../components/ChoiceRow'
+import { appContext } from '../../../services/AppContext'
+import type { StringKey } from '../../../i18n/strings'
+import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
+
+const SCOPE_LABEL: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
+
+/**
+ * Provisioning consent, one scope at a time (separate consent, PIPL art. 29; location is
+ * sensitive). Every scope starts at 拒绝 and focus starts on the first scope's choice: nothing
+ * irreversible is one OK away. `$consentDecided(decisions)` fires on 确认并发送.
+ */
+export default class ConsentOverlay extends Lightning.Component {
+  static override _template() {
+    return {
+      rect: true,
+      w: 1920,
+      h: 1080,
+      color: 0xff0d1116,
+      Title: { x: SAFE.x + 114, y: SAFE.y + 30, text: { text: '', fontFace: FONT_FAMILY, fontSize: 46, textColor: 0xffffffff } },
+      Intro: { x: SAFE.x + 114, y: SAFE.y + 100, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: COLORS.muted, wordWrapWidth: 1500 } },
+      Rows: { x: SAFE.x + 114, y: SAFE.y + 200 },
+      Deadline: { x: SAFE.x + 114, y: SAFE.y + 720, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
+      Buttons: { type: ButtonRow, x: SAFE.x + 114, y: SAFE.y + 790 },
+    }
+  }
+
+  private _scopes: Scope[] = []
+  private _index = 0
+  private _deadlineMs = 0
+  private _timer: ReturnType<typeof setInterval> | null = null
+
+  get rows(): ChoiceRow[] {
+    return this.tag('Rows').children as ChoiceRow[]
+  }
+  get buttons(): ButtonRow {
+    return this.tag('Buttons') as ButtonRow
+  }
+
+  open(phone: string, scopes: Scope[], deadlineMs: number) {
+    const ctx = appContext()
+    this._scopes = scopes
+    this._index = 0
+    this._deadlineMs = deadlineMs
+    this.tag('Title').text.text = ctx.t('consentTitle', { phone })
+    this.tag('Intro').text.text = ctx.t('consentIntro')
+    this.tag('Rows').children = scopes.map((scope, i) => ({ type: ChoiceRow, y: i * 165, scope }))
+    this.rows.forEach((row, i) => {
+      const quote = scopeQuote(ctx.doc, scopes[i])
+      row.labels = {
+        title: ctx.t(SCOPE_LABEL[scopes[i]]),
+        quote: quote ? ctx.t('consentPolicyRow', { name: quote.row, usedFor: quote.uses }) : '',
+        allow: ctx.t('consentAllow'),
+        deny: ctx.t('consentDeny'),
+      }
+    })
+    this.buttons.buttons = [
+      { id: 'send', label: ctx.t('consentSend') },
+      { id: 'policy', label: ctx.t('consentReadPolicy') },
+    ]
+    this.buttons.select('policy')
+    this.visible = true
+    this._tick()
+    if (this._timer) clearInterval(this._timer)
+    this._timer = setInterval(() => this._tick(), 1000)
+    this._setState('Choosing')
+  }
+
+  close() {
+    this.visible = false
+    if (this._timer) clearInterval(this._timer)
+    this._timer = null
+  }
+
+  decisions(): Decisions {
+    const d: Decisions = {}
+    this.rows.forEach((row, i) => (d[this._scopes[i]] = row.choice))
+    return d
+  }
+
+  private _tick() {
+    const left = Math.max(0, Math.ceil((this._deadlineMs - Date.now()) / 1000))
+    this.tag('Deadline').text.text = appContext().t('consentDeadline', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
+  }
+
+  $choiceChanged() {
+    this.fireAncestors('$consentChanged' as any, this.decisions())
+  }
+
+  $buttonPressed(id: string) {
+    if (id === 'send') this.fireAncestors('$consentDecided' as any, this.decisions())
+    else this.fireAncestors('$consentReadPolicy' as any)
+  }
+
+  static override _states() {
+    return [
+      class Choosing extends this {
+        override _getFocused() {
+          return this.rows[this._index]
+        }
+        override _handleUp() {
+          if (this._index > 0) this._index--
+        }
+        override _handleDown() {
+          if (this._index < this.rows.length - 1) this._index++
+          else this._setState('Buttons')
+        }
+      },
+      class Buttons extends this {
+        override _getFocused() {
+          return this.buttons
+        }
+        override _handleUp() {
+          this._setState('Choosing')
+        }
+      },
+    ]
+  }
+}
