@@ -80,11 +80,8 @@ export class AppContext {
     return this.library.pagination({ textSize, qrCaption: translate(this.prefs.language, 'qrCaption') })
   }
 
-  /**
-   * The summary (摘要) alone, laid out for the consent gate's shorter body; with `firstPages`,
-   * only that many pages for now (asked again without it, the same pagination is completed).
-   */
-  summaryPagination(textSize: TextSize = this.prefs.textSize, firstPages?: number) {
+  /** The summary (摘要) alone, laid out for the consent gate's shorter body. */
+  summaryPagination(textSize: TextSize = this.prefs.textSize) {
     if (!this.library) throw new Error('policy not loaded')
     const summary = this.library.doc.sections.find((s) => s.part === 'summary')
     return this.library.pagination({
@@ -92,7 +89,6 @@ export class AppContext {
       qrCaption: translate(this.prefs.language, 'qrCaption'),
       body: GATE_BODY,
       sectionIds: summary ? [summary.id] : [],
-      firstPages,
     })
   }
 

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../../core/policy/model'
 import type { PolicyIndexEntry } from '../../core/policy'
-import { paginate, paginateInSteps } from '../../core/layout/paginator'
+import { paginate } from '../../core/layout/paginator'
 import type { Pagination, TextSize } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
 import { fetchBody } from '../startup/bootHandoff'
@@ -55,19 +55,11 @@ export interface PaginationRequest {
   body?: { width: number; height: number }
   /** Lay out only these sections (the gate shows just the summary). */
   sectionIds?: string[]
-  /**
-   * Lay out only this many pages for now (a first screen); the same request without it, or with
-   * more pages than that pagination holds, completes it in place.
-   */
-  firstPages?: number
 }
 
 /** Paginations of one document, one per text size and caption, computed on demand and kept. */
 export class PolicyLibrary {
   private readonly cache = new Map<string, Pagination>()
-  /** How to complete each cached pagination that is still partial, by cache key. */
-  private readonly unfinished = new Map<string, () => Pagination>()
-  lastPaginationMs = 0
 
   constructor(
     readonly doc: PolicyDocument,
@@ -76,40 +68,18 @@ export class PolicyLibrary {
     private readonly qrSize: number,
   ) {}
 
-  /** Runs a layout step, keeping its time in lastPaginationMs. */
-  private timed(layout: () => Pagination): Pagination {
-    const t0 = performance.now()
-    const p = layout()
-    this.lastPaginationMs = performance.now() - t0
-    return p
-  }
-
   /** Forgets every pagination (the glyph widths they were made with turned out wrong). */
   clear(): void {
     this.cache.clear()
-    this.unfinished.clear()
   }
 
   pagination(req: PaginationRequest): Pagination {
     const body = req.body ?? this.body
     const key = `${req.textSize}|${req.qrCaption}|${body.width}x${body.height}|${req.sectionIds?.join(',') ?? '*'}`
     let p = this.cache.get(key)
-    const finish = this.unfinished.get(key)
-    // Complete a partial pagination for a request that wants more pages than it holds.
-    if (p && finish && (req.firstPages === undefined || req.firstPages > p.pages.length)) {
-      this.unfinished.delete(key)
-      this.timed(finish)
-    }
     if (!p) {
       const doc = req.sectionIds ? { ...this.doc, sections: this.doc.sections.filter((s) => req.sectionIds!.includes(s.id)) } : this.doc
-      const options = { page: body, textSize: req.textSize, qrCaption: req.qrCaption, qrSize: this.qrSize }
-      const firstPages = req.firstPages
-      p = this.timed(() => {
-        if (firstPages === undefined) return paginate(doc, options, this.widths)
-        const steps = paginateInSteps(doc, options, this.widths, firstPages)
-        if (steps.pagination.partial) this.unfinished.set(key, steps.finish)
-        return steps.pagination
-      })
+      p = paginate(doc, { page: body, textSize: req.textSize, qrCaption: req.qrCaption, qrSize: this.qrSize }, this.widths)
       this.cache.set(key, p)
     }
     return p
