@@ -1,8 +1,10 @@
 // Service configuration from environment variables. A bad value stops the start with a
 // message naming the variable.
 import { readFileSync } from 'node:fs'
+import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { DEVICE_ID_PATTERN, MAX_WAIT, PAIRING_EXPIRES_IN, POLL_INTERVAL } from '../core/protocol'
+import { chooseLanAddress, lanPublicUrl, type Interfaces } from './lanAddress'
 
 export interface Limits {
   /** Claim attempts that reach one pairing, over its life. */
@@ -23,6 +25,11 @@ export interface ServiceConfig {
   host: string
   /** Base of QR links and OAuth URLs; null = `http://localhost:<listening port>`. */
   publicUrl: string | null
+  /**
+   * The machine's LAN address when dev mode chose it (HOST and PUBLIC_URL unset): publicUrl is
+   * `http://<it>:<port>` (filled in once listening when PORT is 0); null otherwise.
+   */
+  lanAddress: string | null
   dataDir: string
   /** Open device registration (no device credential needed). */
   dev: boolean
@@ -65,6 +72,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     port: 8080,
     host: '127.0.0.1',
     publicUrl: null,
+    lanAddress: null,
     dataDir: resolve('data'),
     dev: false,
     deviceCredentials: new Map(),
@@ -152,11 +160,18 @@ export function parseDeviceCredentials(text: string, variable: string): Map<stri
   return map
 }
 
-/** Reads the configuration; `devDefault` is the mode when DEV is not set (`npm start` = dev). */
-export function configFromEnv(env: Env, devDefault = false): ServiceConfig {
+/**
+ * Reads the configuration; `devDefault` is the mode when DEV is not set (`npm start` = dev).
+ * `interfaces` is read only in dev mode without HOST and PUBLIC_URL, to find the LAN address.
+ */
+export function configFromEnv(env: Env, devDefault = false, interfaces: () => Interfaces = networkInterfaces): ServiceConfig {
   const base = defaultConfig()
   const port = int(env, 'PORT', 0, 65535) ?? base.port
-  const host = env.HOST?.trim() || base.host
+  const dev = bool(env, 'DEV') ?? devDefault
+  // Dev mode is for pairing a phone on the same Wi-Fi, which needs the network and an address it can open.
+  const onLan = dev && !env.HOST?.trim() && !env.PUBLIC_URL
+  const lanAddress = onLan ? chooseLanAddress(interfaces()) : null
+  const host = env.HOST?.trim() || (onLan ? '0.0.0.0' : base.host)
   if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) throw new ConfigError('HOST', `not a host name or address: ${JSON.stringify(host)}`)
   let publicUrl: string | null = null
   if (env.PUBLIC_URL) {
@@ -170,8 +185,8 @@ export function configFromEnv(env: Env, devDefault = false): ServiceConfig {
     if (u.search || u.hash || u.username || u.password) throw new ConfigError('PUBLIC_URL', 'must not carry a query, fragment or credentials')
     publicUrl = u.href.replace(/\/+$/, '')
   }
+  if (lanAddress && port !== 0) publicUrl = lanPublicUrl(lanAddress, port)
   const dataDir = resolve(env.DATA_DIR?.trim() || 'data')
-  const dev = bool(env, 'DEV') ?? devDefault
   let deviceCredentials = new Map<string, string>()
   if (env.DEVICE_CREDENTIALS_FILE) {
     let text: string
@@ -201,6 +216,7 @@ export function configFromEnv(env: Env, devDefault = false): ServiceConfig {
     port,
     host,
     publicUrl,
+    lanAddress,
     dataDir,
     dev,
     deviceCredentials,

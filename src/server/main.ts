@@ -3,6 +3,8 @@
 import type { AddressInfo } from 'node:net'
 import { buildApp } from './app'
 import { ConfigError, configFromEnv } from './config'
+import { lanPublicUrl } from './lanAddress'
+import { startBanner } from './startBanner'
 
 async function main(): Promise<void> {
   let config
@@ -57,8 +59,10 @@ async function main(): Promise<void> {
 
   await app.listen({ port: config.port, host: config.host })
   const addr = app.server.address() as AddressInfo
+  // With PORT=0 the LAN URL's port is known only now; app.ts reads config.publicUrl per call.
+  if (config.lanAddress && !config.publicUrl) config.publicUrl = lanPublicUrl(config.lanAddress, addr.port)
   const loopback = ['127.0.0.1', '::1', 'localhost'].includes(config.host)
-  const shown = `http://${loopback || config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${addr.port}/`
+  const wildcard = config.host === '0.0.0.0' || config.host === '::'
   log.info(
     {
       host: config.host,
@@ -69,9 +73,10 @@ async function main(): Promise<void> {
       live_store: config.redisUrl ? 'redis' : 'memory',
       ledger_store: config.databaseUrl ? 'postgresql' : 'sqlite',
     },
-    loopback ? 'listening on the loopback interface only (set HOST=0.0.0.0 to accept TVs and phones on the network)' : `listening on ${config.host}`,
+    loopback ? 'listening on the loopback interface only (set HOST=0.0.0.0 and PUBLIC_URL to accept TVs and phones on the network)' : `listening on ${config.host}`,
   )
-  process.stdout.write(`Miitee TV: ${shown}\n`)
+  if (wildcard && !config.publicUrl) log.warn('QR links point at localhost, which no phone can open: set PUBLIC_URL to an address phones can reach')
+  process.stdout.write(await startBanner({ host: config.host, port: addr.port, publicUrl: app.ctx.publicUrl(), dev: config.dev }))
 }
 
 main().catch((e) => {

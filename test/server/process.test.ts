@@ -1,11 +1,12 @@
-// The service as a child process: start-up line, configuration errors naming the variable,
-// graceful shutdown, and no acknowledged decision lost to a SIGKILL.
+// The service as a child process: start-up lines (the LAN phone link of dev mode), configuration
+// errors naming the variable, graceful shutdown, and no acknowledged decision lost to a SIGKILL.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { networkInterfaces, tmpdir, type NetworkInterfaceInfo } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, configFromEnv } from '../../src/server/config'
+import { chooseLanAddress } from '../../src/server/lanAddress'
 import { decisionBody, ledgerCli, request } from './helpers'
 
 const ROOT = resolve(__dirname, '../..')
@@ -23,11 +24,14 @@ interface Service {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** Starts `src/server/main.ts` in its own node process (no wrapper, so a signal reaches it). */
+/**
+ * Starts `src/server/main.ts` in its own node process (no wrapper, so a signal reaches it), on
+ * loopback unless `env` clears HOST.
+ */
 function startService(env: Record<string, string>): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
   })
   children.push(child)
   let out = ''
@@ -49,6 +53,16 @@ function startService(env: Record<string, string>): Promise<Service> {
       rej(new Error(`service exited:\n${out}`))
     })
   })
+}
+
+/** Resolves once `pattern` shows in the output (a start-up text may arrive in several chunks). */
+async function printed(svc: Service, pattern: RegExp): Promise<RegExpExecArray> {
+  for (let i = 0; i < 200; i++) {
+    const m = pattern.exec(svc.out())
+    if (m) return m
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error(`${pattern} not printed:\n${svc.out()}`)
 }
 
 async function fullDecision(svc: { port: number }, key: string) {
@@ -98,6 +112,34 @@ describe('service process', () => {
     expect(second.out()).toContain('shutting down')
   }, 90_000)
 
+  it('in dev mode without HOST and PUBLIC_URL listens on the network and prints the LAN phone link and its QR', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'miitee-lan-'))
+    dirs.push(dataDir)
+    const svc = await startService({ DEV: '1', DATA_DIR: dataDir, HOST: '', PUBLIC_URL: '' })
+    // The child sees the same interfaces as this process.
+    const lan = chooseLanAddress(networkInterfaces())
+    const base = `http://${lan ?? 'localhost'}:${svc.port}`
+    const link = await printed(svc, /^Phone link: (\S+)$/m)
+    expect(link[1]).toBe(`${base}/link`)
+    expect(svc.out()).toMatch(new RegExp(`^Miitee TV: http://localhost:${svc.port}/$`, 'm'))
+    if (lan) {
+      expect(svc.out()).toContain(`Miitee TV on the network: ${base}/\n`)
+      await printed(svc, /Scan with a phone on the same network[^\n]*\n.*▄▄▄▄▄▄▄/)
+    } else {
+      await printed(svc, /QR links point at localhost/)
+    }
+    await printed(svc, /"msg":"listening on 0.0.0.0"/)
+
+    // The QR and the `/link` URL a TV gets use the same base.
+    const c = await request(svc, 'POST', '/v1/pairings', { body: { device_name: 'Den TV' }, headers: { 'x-miitee-device': 'tv-lan-banner' } })
+    expect(c.status).toBe(201)
+    expect(c.json.verification_uri).toBe(`${base}/link`)
+    expect(c.json.qr_url.startsWith(`${base.toUpperCase()}/P/`)).toBe(true)
+    await new Promise((r) => setTimeout(r, 100))
+    const token = c.json.qr_url.split('/P/')[1]
+    for (const secret of ['tv-lan-banner', c.json.tv_token, token]) expect(svc.out()).not.toContain(secret)
+  }, 30_000)
+
   it('stops with a message naming the bad variable', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], { cwd: ROOT, env: { ...process.env, PORT: 'eighty' } })
     children.push(child as ChildProcessWithoutNullStreams)
@@ -131,6 +173,29 @@ describe('configuration', () => {
     expect(configFromEnv({ DEV: '0' }, true).dev).toBe(false)
     expect(configFromEnv({ PUBLIC_URL: 'https://tv.example.com/' }).publicUrl).toBe('https://tv.example.com')
     expect(configFromEnv({ DEVICE_CREDENTIALS: '{"devices":{"tv-1":"0123456789abcdef"}}' }).deviceCredentials.get('tv-1')).toBe('0123456789abcdef')
+  })
+
+  it('in dev mode without HOST and PUBLIC_URL, listens on the network and links to the LAN address', () => {
+    const lo: NetworkInterfaceInfo = { address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' }
+    const wlan: NetworkInterfaceInfo = { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' }
+    const withLan = () => ({ lo: [lo], docker0: [{ ...wlan, address: '172.17.0.1' }], wlan0: [wlan] })
+    expect(configFromEnv({}, true, withLan)).toMatchObject({ host: '0.0.0.0', publicUrl: 'http://192.168.1.20:8080', lanAddress: '192.168.1.20', dev: true })
+    expect(configFromEnv({ DEV: '1', PORT: '9000' }, false, withLan)).toMatchObject({ host: '0.0.0.0', publicUrl: 'http://192.168.1.20:9000' })
+    // PORT=0: main.ts puts the port in once listening.
+    expect(configFromEnv({ DEV: '1', PORT: '0' }, false, withLan)).toMatchObject({ host: '0.0.0.0', publicUrl: null, lanAddress: '192.168.1.20' })
+    // No LAN address: still on the network, links fall back to localhost.
+    expect(configFromEnv({}, true, () => ({ lo: [lo] }))).toMatchObject({ host: '0.0.0.0', publicUrl: null, lanAddress: null })
+
+    // An explicit HOST or PUBLIC_URL wins; outside dev mode nothing changes.
+    const unused = () => {
+      throw new Error('interfaces read')
+    }
+    expect(configFromEnv({ HOST: '127.0.0.1' }, true, unused)).toMatchObject({ host: '127.0.0.1', publicUrl: null, lanAddress: null })
+    expect(configFromEnv({ HOST: '0.0.0.0' }, true, unused)).toMatchObject({ host: '0.0.0.0', publicUrl: null, lanAddress: null })
+    expect(configFromEnv({ PUBLIC_URL: 'https://tv.example.com' }, true, unused)).toMatchObject({ host: '127.0.0.1', publicUrl: 'https://tv.example.com', lanAddress: null })
+    expect(configFromEnv({ HOST: '0.0.0.0', PUBLIC_URL: 'http://10.0.0.5:8080/' }, true, unused)).toMatchObject({ host: '0.0.0.0', publicUrl: 'http://10.0.0.5:8080' })
+    expect(configFromEnv({}, false, unused)).toMatchObject({ host: '127.0.0.1', publicUrl: null, lanAddress: null })
+    expect(configFromEnv({ DEV: '0' }, true, unused)).toMatchObject({ host: '127.0.0.1', publicUrl: null })
   })
 
   it('names the variable of a bad value', () => {
