@@ -1,7 +1,6 @@
 // Secrets of the service: the server key (kept in DATA_DIR, mode 0600) behind every stored
 // hash, random token generation and constant-time comparison.
-import * as nodeCrypto from 'node:crypto'
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createHash, createHmac, randomBytes, timingSafeEqual, type Hmac } from 'node:crypto'
 import { chmodSync, closeSync, linkSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { BEARER_TOKEN_BYTES, QR_TOKEN_BYTES, qrTokenFromBytes, userCodeFromBytes, type SigningCrypto } from '../core/protocol'
@@ -34,66 +33,27 @@ export function loadOrCreateServerSecret(dataDir: string): Buffer {
   return Buffer.from(hex, 'hex')
 }
 
-const SHA256_BLOCK = 64
-/** Room for `kind \0 value` in the one-shot path (UTF-8: at most 3 bytes per UTF-16 unit). */
-const ONE_SHOT_MESSAGE_BYTES = 1024
-/** One-shot digests (`crypto.hash`, Node ≥ 20.12); on older releases `Hasher` keeps `createHmac`. */
-const oneShot = typeof nodeCrypto.hash === 'function' ? nodeCrypto.hash : undefined
-
 /** HMAC-SHA256 under the server key, domain-separated by `kind`: what the stores keep. */
 export class Hasher {
-  /** `key ⊕ ipad` followed by room for the message, and `key ⊕ opad` followed by the inner digest. */
-  private readonly inner: Buffer | null
-  private readonly outer: Buffer | null
-  /** Views of `inner` by length (a bearer token always has the same one), made once each. */
-  private readonly views: Buffer[] = []
+  constructor(private readonly key: Buffer) {}
 
-  constructor(private readonly key: Buffer) {
-    if (oneShot && key.length <= SHA256_BLOCK) {
-      this.inner = Buffer.alloc(SHA256_BLOCK + ONE_SHOT_MESSAGE_BYTES, 0)
-      this.outer = Buffer.alloc(SHA256_BLOCK + 32, 0)
-      for (let i = 0; i < SHA256_BLOCK; i++) {
-        this.inner[i] = (key[i] ?? 0) ^ 0x36
-        this.outer[i] = (key[i] ?? 0) ^ 0x5c
-      }
-    } else {
-      this.inner = null
-      this.outer = null
-    }
-  }
-
-  /**
-   * HMAC-SHA256(key, kind ‖ 0x00 ‖ value), base64url. Every status poll hashes its bearer token,
-   * and `createHmac` sets up an OpenSSL HMAC context per call (several µs under load), so short
-   * inputs take RFC 2104 spelled out over two one-shot SHA-256 digests with the padded keys
-   * prepared once: the same bytes as `createHmac` (the tests compare both). The message bytes are
-   * wiped from the scratch buffer straight after.
-   */
+  /** HMAC-SHA256(key, kind ‖ 0x00 ‖ value), base64url. */
   hash(kind: string, value: string): string {
-    const inner = this.inner
-    const outer = this.outer
-    if (oneShot && inner && outer && (kind.length + 1 + value.length) * 3 <= ONE_SHOT_MESSAGE_BYTES) {
-      let end = SHA256_BLOCK + inner.write(kind, SHA256_BLOCK, 'utf8')
-      inner[end++] = 0
-      end += inner.write(value, end, 'utf8')
-      const innerDigest = oneShot('sha256', (this.views[end] ??= inner.subarray(0, end)), 'binary')
-      inner.fill(0, SHA256_BLOCK, end)
-      outer.write(innerDigest, SHA256_BLOCK, 'binary')
-      const mac = oneShot('sha256', outer, 'base64url')
-      outer.fill(0, SHA256_BLOCK)
-      return mac
-    }
-    return createHmac('sha256', this.key).update(kind).update('\0').update(value).digest('base64url')
+    return this.mac(kind, value).digest('base64url')
   }
 
   /** A value derived from a secret (e.g. the TV token from the device_code): base64url, 256 bits. */
   derive(kind: string, value: string): string {
-    return createHmac('sha256', this.key).update(`derive:${kind}`).update('\0').update(value).digest('base64url')
+    return this.mac(`derive:${kind}`, value).digest('base64url')
   }
 
   /** Derived bytes (e.g. the user code of a QR token). */
   deriveBytes(kind: string, value: string): Buffer {
-    return createHmac('sha256', this.key).update(`derive:${kind}`).update('\0').update(value).digest()
+    return this.mac(`derive:${kind}`, value).digest()
+  }
+
+  private mac(label: string, value: string): Hmac {
+    return createHmac('sha256', this.key).update(label).update('\0').update(value)
   }
 }
 
