@@ -35,10 +35,8 @@ import { APP_OUT, EMPTY_OUT, buildApp, buildAssets, buildEmptyApp, type BuildSte
 import { PROBE_INIT, flip, keyToFrame, waitFirstFrame, type FlipResult } from './lib/tv-probe'
 import { bootstrapRatioOfMedians, fmt, max, median, printTable, verdict, type Row } from './lib/tv-report'
 
-// Cold starts vary by ±20% on a shared 2-core machine. With 21 pairs, the ratio of the medians
-// moved between 1.31 and 1.55 from run to run of the same build (one run of 1.42 had a 95%
-// bootstrap interval of 1.23–1.84); with 101 pairs the intervals were 1.35–1.50 and 1.37–1.53.
-// BENCH_TV_ROUNDS changes the count.
+// Cold starts vary a lot on a shared machine: the printed bootstrap interval says how far a
+// repeat run could move the ratio. BENCH_TV_ROUNDS changes the count.
 const ROUNDS = roundsFromEnv(process.env.BENCH_TV_ROUNDS, 101)
 const MIN_FLIPS = 40
 const FLIP_PAUSE_MS = 150

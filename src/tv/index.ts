@@ -1,17 +1,16 @@
 import type { AppData, PlatformSettings } from '@lightningjs/sdk'
 import App from './App'
-import routes from './routes'
 import { appContext } from './services/AppContext'
 import { pairingServiceUrl } from './services/pairingServiceUrl'
 import { loadPairingFeature } from './features/pairingFeature'
 import { platformBridge } from './platform/PlatformBridge'
 import { startTv } from './startup'
 
-export default function (appSettings: Parameters<typeof startTv>[2], platformSettings: PlatformSettings, appData: AppData) {
+export default function (appSettings: Parameters<typeof startTv>[1], platformSettings: PlatformSettings, appData: AppData) {
   // The consent relay comes with the pairing feature, a second bundle loaded once the policy is accepted.
   appContext().provideConsentServices(async () => {
     const feature = await loadPairingFeature()
     return () => feature.createConsentServices(platformBridge(), pairingServiceUrl())
   })
-  return startTv(App, routes, appSettings, platformSettings, appData)
+  return startTv(App, appSettings, platformSettings, appData)
 }

@@ -1,6 +1,13 @@
 import { Lightning } from '@lightningjs/sdk'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
 
+interface ButtonTemplateSpec extends Lightning.Component.TemplateSpec {
+  label: string
+  Fill: object
+  Outline: { Top: object; Bottom: object; Left: object; Right: object }
+  Label: object
+}
+
 /** Width of the unfocused button's outline, in px. */
 const OUTLINE = 3
 
@@ -9,8 +16,11 @@ const OUTLINE = 3
  * rectangles, which share Lightning's one-pixel texture: a canvas-drawn rounded rectangle costs a
  * canvas, a draw and an upload per state, which the consent gate's first frame paid twice.
  */
-export default class Button extends Lightning.Component {
-  static override _template() {
+export default class Button
+  extends Lightning.Component<ButtonTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<ButtonTemplateSpec>
+{
+  static override _template(): Lightning.Component.Template<ButtonTemplateSpec> {
     return {
       w: 280,
       h: 84,
@@ -37,17 +47,21 @@ export default class Button extends Lightning.Component {
     }
   }
 
+  private readonly Fill = this.getByRef('Fill')!
+  private readonly Outline = this.getByRef('Outline')!
+  private readonly Label = this.getByRef('Label')!
+
   set label(v: string) {
-    this.tag('Label').text.text = v
+    this.Label.text = v
   }
 
   /** Shows the label from a text atlas region instead (PageTextAtlas.text() settings). */
   set labelTexture(spec: { texture: Record<string, unknown> }) {
-    this.tag('Label').texture = spec.texture
+    this.Label.texture = spec.texture
   }
   get label(): string {
     // The texture's text: Lightning's text texture or an atlas region (reading .text would replace the latter).
-    return (this.tag('Label').texture as { text?: string } | null)?.text ?? ''
+    return (this.Label.texture as { text?: string } | null)?.text ?? ''
   }
 
   override _init() {
@@ -63,8 +77,8 @@ export default class Button extends Lightning.Component {
   }
 
   private _paint(focused: boolean) {
-    this.tag('Fill').visible = focused
-    this.tag('Outline').visible = !focused
-    this.tag('Label').color = focused ? 0xffffffff : COLORS.text
+    this.Fill.visible = focused
+    this.Outline.visible = !focused
+    this.Label.color = focused ? 0xffffffff : COLORS.text
   }
 }

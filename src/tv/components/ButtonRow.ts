@@ -1,5 +1,6 @@
 import { Lightning } from '@lightningjs/sdk'
 import Button from './Button'
+import FocusList from './FocusList'
 
 export interface ButtonSpec {
   id: string
@@ -7,23 +8,17 @@ export interface ButtonSpec {
 }
 
 /** A horizontal row of buttons; Left/Right move focus, Enter fires `$buttonPressed(id)` upwards. */
-export default class ButtonRow extends Lightning.Component {
-  index = 0
+export default class ButtonRow extends FocusList {
   private _specs: ButtonSpec[] = []
 
   set buttons(specs: ButtonSpec[]) {
     this._specs = specs
     this.children = specs.map((s, i) => ({ type: Button, x: i * 320, label: s.label, ref: `B_${s.id}` }))
-    this.index = Math.min(this.index, specs.length - 1)
+    this._keepIndexInRange()
   }
 
-  get selectedId(): string | undefined {
-    return this._specs[this.index]?.id
-  }
-
-  select(id: string) {
-    const i = this._specs.findIndex((s) => s.id === id)
-    if (i >= 0) this.index = i
+  protected itemIds() {
+    return this._specs.map((s) => s.id)
   }
 
   relabel(labels: Record<string, string>) {
@@ -42,20 +37,18 @@ export default class ButtonRow extends Lightning.Component {
   }
 
   override _handleLeft() {
-    if (this.index > 0) this.index--
-    else return false
-    this.fireAncestors('$buttonFocused' as any, this.selectedId)
+    if (!this.selectPrevious()) return false
+    this.fireAncestors('$buttonFocused', this.selectedId)
   }
 
   override _handleRight() {
-    if (this.index < this._specs.length - 1) this.index++
-    else return false
-    this.fireAncestors('$buttonFocused' as any, this.selectedId)
+    if (!this.selectNext()) return false
+    this.fireAncestors('$buttonFocused', this.selectedId)
   }
 
   override _handleEnter() {
     const id = this.selectedId
-    if (id) this.fireAncestors('$buttonPressed' as any, id)
+    if (id) this.fireAncestors('$buttonPressed', id)
   }
 
   override _getFocused() {

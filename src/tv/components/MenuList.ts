@@ -1,4 +1,5 @@
 import { Lightning } from '@lightningjs/sdk'
+import FocusList from './FocusList'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
 
 export interface MenuEntry {
@@ -8,11 +9,20 @@ export interface MenuEntry {
   value?: string
 }
 
+interface MenuListTemplateSpec extends Lightning.Component.TemplateSpec {
+  entries: MenuEntry[]
+  Focus: object
+  Rows: object
+}
+
 const ROW_H = 64
 
 /** A vertical list: Up/Down move, Enter fires `$menuSelected(id)`, Left/Right fire `$menuAdjust(id, step)`. */
-export default class MenuList extends Lightning.Component {
-  static override _template() {
+export default class MenuList
+  extends FocusList<MenuListTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<MenuListTemplateSpec>
+{
+  static override _template(): Lightning.Component.Template<MenuListTemplateSpec> {
     return {
       w: 640,
       Focus: { rect: true, h: ROW_H - 8, color: COLORS.focus, alpha: 0 },
@@ -20,14 +30,15 @@ export default class MenuList extends Lightning.Component {
     }
   }
 
-  index = 0
+  private readonly Focus = this.getByRef('Focus')!
+  private readonly Rows = this.getByRef('Rows')!
   private _entries: MenuEntry[] = []
   private _focused = false
 
   set entries(entries: MenuEntry[]) {
     this._entries = entries
-    this.index = Math.min(this.index, Math.max(0, entries.length - 1))
-    this.tag('Rows').children = entries.map((e, i) => ({
+    this._keepIndexInRange()
+    this.Rows.children = entries.map((e, i) => ({
       y: i * ROW_H,
       Label: { x: 20, y: 10, text: { text: e.label, fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.text } },
       Value: e.value
@@ -41,16 +52,12 @@ export default class MenuList extends Lightning.Component {
     return this._entries
   }
 
-  get selectedId(): string | undefined {
-    return this._entries[this.index]?.id
+  protected itemIds() {
+    return this._entries.map((e) => e.id)
   }
 
-  select(id: string) {
-    const i = this._entries.findIndex((e) => e.id === id)
-    if (i >= 0) {
-      this.index = i
-      this._paint()
-    }
+  protected override _indexChanged() {
+    this._paint()
   }
 
   override _focus() {
@@ -63,29 +70,25 @@ export default class MenuList extends Lightning.Component {
   }
 
   override _handleUp() {
-    if (this.index === 0) return false
-    this.index--
-    this._paint()
+    return this.selectPrevious()
   }
   override _handleDown() {
-    if (this.index >= this._entries.length - 1) return false
-    this.index++
-    this._paint()
+    return this.selectNext()
   }
   override _handleEnter() {
     const id = this.selectedId
-    if (id) this.fireAncestors('$menuSelected' as any, id)
+    if (id) this.fireAncestors('$menuSelected', id)
   }
   override _handleLeft() {
     const id = this.selectedId
-    if (id) this.fireAncestors('$menuAdjust' as any, id, -1)
+    if (id) this.fireAncestors('$menuAdjust', id, -1)
   }
   override _handleRight() {
     const id = this.selectedId
-    if (id) this.fireAncestors('$menuAdjust' as any, id, 1)
+    if (id) this.fireAncestors('$menuAdjust', id, 1)
   }
 
   private _paint() {
-    this.tag('Focus').patch({ alpha: this._focused ? 1 : 0.35, y: this.index * ROW_H, w: this.w })
+    this.Focus.patch({ alpha: this._focused ? 1 : 0.35, y: this.index * ROW_H, w: this.w })
   }
 }

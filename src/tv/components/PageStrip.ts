@@ -102,8 +102,7 @@ export default class PageStrip extends Lightning.Component {
     if (!p || i < 0 || i >= p.pages.length || this._views.has(i)) return
     if (Math.abs(i - this._index) > 1) return
     const view = this.stage.c({ type: PolicyPageView }) as unknown as PolicyPageView
-    // The page shown now is drawn at once, its neighbours when Lightning loads them.
-    view.show(p.pages[i], i === this._index)
+    view.show(p.pages[i])
     this.tag('Views').childList.add(view)
     this._views.set(i, view)
     if (i === this._index && this._focusToRestore !== null) {

@@ -36,22 +36,18 @@ export default class PolicyPageView extends Lightning.Component {
     return this._focusIndex
   }
 
-  /**
-   * Shows `p`. `onScreen` draws its atlas at once (the page is the one shown, so the frame that
-   * shows it does not wait for the draw; see PageTextAtlas.pack); otherwise when Lightning loads it.
-   */
-  show(p: Page | null, onScreen = false) {
+  show(p: Page | null) {
     this._page = p
-    this._render(onScreen)
+    this._render()
   }
 
-  private _render(onScreen: boolean) {
+  private _render() {
     const items = this.tag('Items')
     items.childList.clear()
     if (!this._page) return
     const atlas = new PageTextAtlas()
     const children = this._page.items.map((item) => itemElement(item, atlas))
-    atlas.pack({ drawNow: onScreen })
+    atlas.pack()
     items.children = children
     this._placeHighlight()
   }

@@ -4,6 +4,7 @@
 // fails, naming the module, if the feature imports a module of the first bundle not listed.
 import * as sdk from '@lightningjs/sdk'
 import * as ButtonRow from '../components/ButtonRow'
+import * as FocusList from '../components/FocusList'
 import * as MenuList from '../components/MenuList'
 import * as QrCode from '../components/QrCode'
 import * as strings from '../i18n/strings'
@@ -19,6 +20,7 @@ import * as KeyValueStore from '../services/KeyValueStore'
 export const HOST_MODULES: Record<string, unknown> = {
   '@lightningjs/sdk': sdk,
   'components/ButtonRow': ButtonRow,
+  'components/FocusList': FocusList,
   'components/MenuList': MenuList,
   'components/QrCode': QrCode,
   'i18n/strings': strings,

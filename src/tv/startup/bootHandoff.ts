@@ -1,8 +1,7 @@
 // The boot script (src/tv/startup/boot, loaded by index.html before Lightning) starts the first
 // screen's downloads — the font faces and the policy — while Lightning and the app bundle are
-// still loading; without it they would start only once the app bundle runs, ~100 ms later, and
-// the first screen would wait for them. Both bundles meet here, on one global property: the app
-// takes over what the boot script started instead of requesting it again.
+// still loading, instead of once the app bundle runs. Both bundles meet here, on one global
+// property: the app takes over what the boot script started instead of requesting it again.
 
 import { absoluteUrl } from '../services/staticBase'
 
@@ -39,8 +38,8 @@ async function readBody(res: Response): Promise<ResponseBody> {
 
 /**
  * Requests `url` now, for a later fetchBody(url). Its body is read as it arrives, while the page
- * waits for Lightning and the app bundle: read when the app asked, it came in 37–48 ms later
- * (medians of 30 cold starts), its reads queued behind the tasks that build the stage.
+ * waits for Lightning and the app bundle: read when the app asks, its reads would queue behind the
+ * tasks that build the stage.
  */
 export function prefetchBody(url: string): void {
   const responses = bootHandoff().responses

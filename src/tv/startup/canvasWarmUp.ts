@@ -1,9 +1,8 @@
 /**
  * Chromium sets up 2D canvas drawing (a round trip to its GPU process) on a page's first
- * fillText. Once Lightning's WebGL stage exists, that round trip waits behind the stage's own GPU
- * work: the first page's first text took 30–60 ms to draw there, against 2–15 ms on an idle GPU
- * process. Every text the app shows is drawn on a 2D canvas, so one dot drawn before the stage is
- * made pays that set-up while it is cheap. Engines without the cost spend a few microseconds.
+ * fillText; once Lightning's WebGL stage exists, that round trip waits behind the stage's own GPU
+ * work. Every text the app shows is drawn on a 2D canvas, so one dot drawn before the stage is
+ * made pays that set-up while it is cheap.
  */
 export function warmUpCanvas2d(): void {
   const canvas = document.createElement('canvas')

@@ -7,14 +7,13 @@ import { appContext } from '../services/AppContext'
 import { staticBase } from '../services/staticBase'
 import type { PolicyLoadOptions } from '../services/policyRequests'
 import { warmUpCanvas2d } from './canvasWarmUp'
-import { revealFirstPage } from './firstPageReveal'
 import { compileDefaultShader, type ShaderStage } from './shaderWarmUp'
 import { useSyncHashNavigation } from './syncHashNavigation'
 
 type AppSettings = Parameters<typeof Launch>[1]
 type AppClass = Parameters<typeof Launch>[0]
 
-export function startTv(App: AppClass, routes: object, appSettings: AppSettings, platformSettings: PlatformSettings, appData: AppData) {
+export function startTv(App: AppClass, appSettings: AppSettings, platformSettings: PlatformSettings, appData: AppData) {
   const settings = platformSettings as PlatformSettings & { fontLoader?: unknown; path?: string }
   const base = staticBase(settings.path)
   // Firmware may bring its own loader; otherwise every face downloads in parallel (usually started
@@ -29,9 +28,7 @@ export function startTv(App: AppClass, routes: object, appSettings: AppSettings,
     .catch(() => undefined)
   useSyncHashNavigation()
   warmUpCanvas2d()
-  const launched: { app?: ReturnType<typeof Launch> } = {}
-  revealFirstPage(routes, () => launched.app?.stage as never)
-  const app = (launched.app = Launch(App, appSettings, settings, appData))
+  const app = Launch(App, appSettings, settings, appData)
   compileDefaultShader(app.stage as unknown as ShaderStage)
   return app
 }

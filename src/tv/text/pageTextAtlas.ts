@@ -65,8 +65,7 @@ export class PageTextTexture extends Lightning.textures.StaticCanvasTexture {
  * each; a page has ten to twenty of them. Here the lines are already broken and measured by the
  * paginator, so the page is drawn once, without measuring, and uploaded once. Each line is a
  * region of its own, as wide as its glyphs and as tall as one line's ascent and descent: the
- * leading between lines and the empty end of a paragraph's last line take no texture (the
- * consent gate's first page: 1719×425 px instead of 1719×547 as one region per block). Regions
+ * leading between lines and the empty end of a paragraph's last line take no texture. Regions
  * are packed in shelves, tallest first; a page whose text would not fit one 2048 px texture gets
  * a second.
  *
@@ -116,12 +115,8 @@ export class PageTextAtlas {
     return settings
   }
 
-  /**
-   * Places every region and completes the texture settings handed out by text(). `drawNow` (for a
-   * page about to be shown) draws the canvas at once if the fonts are in, instead of when Lightning
-   * loads the texture in the frame that shows it.
-   */
-  pack(opts: { drawNow?: boolean } = {}): void {
+  /** Places every region and completes the texture settings handed out by text(). */
+  pack(): void {
     if (this.packed) return
     this.packed = true
     // Shelves as wide as the widest block, or as a square sheet of the total area if that is
@@ -136,7 +131,7 @@ export class PageTextAtlas {
     let shelves: Shelf[] = []
     let bottom = 0
     const close = () => {
-      if (sheet.length) finishSheet(sheet, Math.max(...sheet.map((r) => r.x + r.w)), bottom, opts.drawNow === true)
+      if (sheet.length) finishSheet(sheet, Math.max(...sheet.map((r) => r.x + r.w)), bottom)
       sheet = []
       shelves = []
       bottom = 0
@@ -164,20 +159,13 @@ export class PageTextAtlas {
   }
 }
 
-function finishSheet(regions: Region[], width: number, height: number, drawNow: boolean): void {
+function finishSheet(regions: Region[], width: number, height: number): void {
   const h = Math.min(MAX_TEXTURE_SIDE, height)
   // Same content, same id: a page drawn again (flipping back) reuses the texture if Lightning still holds it.
   const lookupId =
     `miitee-page:${width}x${h}|` +
     regions.map((r) => `${r.x},${r.y},${canvasFont(r.font)},${r.baseline}:${r.text}`).join('|')
-  // Drawn ahead: handed to Lightning once, the first time it loads the texture.
-  let ahead = drawNow ? drawAhead(regions, width, h) : null
   const factory = (cb: (err: Error | null, canvas?: HTMLCanvasElement) => void, stage: { getDrawingCanvas(): HTMLCanvasElement }) => {
-    if (ahead) {
-      const canvas = ahead
-      ahead = null
-      return cb(null, canvas)
-    }
     // The page is built while the fonts download; drawn before they are in, it would show the fallback font.
     if (!fontsAreSettled()) {
       void fontsSettled().then(() => factory(cb, stage))
@@ -207,9 +195,8 @@ function drawSheet(canvas: HTMLCanvasElement, regions: Region[], width: number, 
   const ctx = canvas.getContext('2d')
   if (!ctx) return false
   ctx.textBaseline = 'alphabetic'
-  // Unhinted glyphs, at the unhinted advances the layout already uses. In Chromium, drawing and
-  // rasterising the gate's first page then cost a third less (9.7 against 14.8 ms in a bare page,
-  // median of 7 fresh browsers). Engines without the property ignore it.
+  // Unhinted glyphs, at the unhinted advances the layout already uses (and cheaper to draw in
+  // Chromium). Engines without the property ignore it.
   ctx.textRendering = 'geometricPrecision'
   ctx.fillStyle = '#ffffff'
   let font = ''
@@ -221,21 +208,3 @@ function drawSheet(canvas: HTMLCanvasElement, regions: Region[], width: number, 
   return true
 }
 
-/**
- * The sheet drawn now, or null while the fonts are still downloading. Chromium records canvas
- * drawing and rasterises it on its GPU process when the canvas is first read: otherwise in the
- * upload of the frame that shows the page, which then waits for it (20–30 ms for the consent
- * gate's first page). Taking a bitmap starts that raster now, while the rest of the screen is built.
- */
-function drawAhead(regions: Region[], width: number, height: number): HTMLCanvasElement | null {
-  if (!fontsAreSettled() || typeof document === 'undefined') return null
-  const canvas = document.createElement('canvas')
-  if (!drawSheet(canvas, regions, width, height)) return null
-  if (typeof createImageBitmap === 'function') {
-    void createImageBitmap(canvas).then(
-      (bitmap) => bitmap.close(),
-      () => undefined,
-    )
-  }
-  return canvas
-}

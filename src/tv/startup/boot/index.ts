@@ -1,7 +1,7 @@
 // The boot script: index.html runs it before Lightning's loader (startApp.js), which then fetches
 // settings.json, metadata.json, Lightning and the app bundle one after another. The first screen
 // needs the fonts, the policy and the glyph advances; started here, they download during that sequence instead of
-// after it, and the app takes them over (lib/bootHandoff). Built by tools/tv-boot-build.ts with
+// after it, and the app takes them over (../bootHandoff). Built by tools/tv-boot-build.ts with
 // the static path and policy options of settings.json; a firmware that passes other settings
 // only makes the app request its own (nothing is wrong, just later).
 import { appFonts } from '../../text/appFonts'

@@ -1,12 +1,24 @@
 import { Lightning } from '@lightningjs/sdk'
 import { COLORS, FONT_FAMILY } from '../../../theme/screen'
 
+interface ChoiceRowTemplateSpec extends Lightning.Component.TemplateSpec {
+  scope: string
+  Bg: object
+  Title: object
+  Quote: object
+  Allow: { Label: object }
+  Deny: { Label: object }
+}
+
 /**
  * One consent scope: its meaning, the policy row it relies on, and 允许 / 拒绝.
  * Left/Right change the choice (reversible until the overlay's send button).
  */
-export default class ChoiceRow extends Lightning.Component {
-  static override _template() {
+export default class ChoiceRow
+  extends Lightning.Component<ChoiceRowTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<ChoiceRowTemplateSpec>
+{
+  static override _template(): Lightning.Component.Template<ChoiceRowTemplateSpec> {
     return {
       w: 1500,
       h: 150,
@@ -21,12 +33,15 @@ export default class ChoiceRow extends Lightning.Component {
   scope = ''
   choice: 'granted' | 'denied' = 'denied'
   private _focused = false
+  private readonly Bg = this.getByRef('Bg')!
+  private readonly Allow = this.getByRef('Allow')!
+  private readonly Deny = this.getByRef('Deny')!
 
   set labels(v: { title: string; quote: string; allow: string; deny: string }) {
-    this.tag('Title').text.text = v.title
-    this.tag('Quote').text.text = v.quote
-    this.tag('Allow.Label').text.text = v.allow
-    this.tag('Deny.Label').text.text = v.deny
+    this.tag('Title')!.text = v.title
+    this.tag('Quote')!.text = v.quote
+    this.tag('Allow.Label')!.text = v.allow
+    this.tag('Deny.Label')!.text = v.deny
     this._paint()
   }
 
@@ -44,17 +59,17 @@ export default class ChoiceRow extends Lightning.Component {
   override _handleLeft() {
     this.choice = 'granted'
     this._paint()
-    this.fireAncestors('$choiceChanged' as any)
+    this.fireAncestors('$choiceChanged')
   }
   override _handleRight() {
     this.choice = 'denied'
     this._paint()
-    this.fireAncestors('$choiceChanged' as any)
+    this.fireAncestors('$choiceChanged')
   }
   override _handleEnter() {
     this.choice = this.choice === 'granted' ? 'denied' : 'granted'
     this._paint()
-    this.fireAncestors('$choiceChanged' as any)
+    this.fireAncestors('$choiceChanged')
   }
 
   private _paint() {
@@ -62,8 +77,8 @@ export default class ChoiceRow extends Lightning.Component {
       selected
         ? Lightning.Tools.getRoundRect(180, 70, 35, 0, 0, true, this._focused ? color : COLORS.muted)
         : Lightning.Tools.getRoundRect(180, 70, 35, 2, COLORS.muted, false, 0)
-    this.tag('Allow').texture = pill(this.choice === 'granted', COLORS.accent)
-    this.tag('Deny').texture = pill(this.choice === 'denied', COLORS.danger)
-    this.tag('Bg').color = this._focused ? 0xff2a3644 : COLORS.card
+    this.Allow.texture = pill(this.choice === 'granted', COLORS.accent)
+    this.Deny.texture = pill(this.choice === 'denied', COLORS.danger)
+    this.Bg.color = this._focused ? 0xff2a3644 : COLORS.card
   }
 }

@@ -2,20 +2,32 @@ import { Lightning } from '@lightningjs/sdk'
 import type { Decisions, Scope } from '../../../../core/protocol'
 import { scopeQuote } from '../../../../core/policy/scopes'
 import ButtonRow from '../../../components/ButtonRow'
-import ChoiceRow from '../components/ChoiceRow'
+import ChoiceList from '../components/ChoiceList'
+import type ChoiceRow from '../components/ChoiceRow'
 import { appContext } from '../../../services/AppContext'
 import type { StringKey } from '../../../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
 
 const SCOPE_LABEL: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
 
+interface ConsentOverlayTemplateSpec extends Lightning.Component.TemplateSpec {
+  Title: object
+  Intro: object
+  Rows: typeof ChoiceList
+  Deadline: object
+  Buttons: typeof ButtonRow
+}
+
 /**
  * Provisioning consent, one scope at a time (separate consent, PIPL art. 29; location is
  * sensitive). Every scope starts at 拒绝 and focus starts on the first scope's choice: nothing
  * irreversible is one OK away. `$consentDecided(decisions)` fires on 确认并发送.
  */
-export default class ConsentOverlay extends Lightning.Component {
-  static override _template() {
+export default class ConsentOverlay
+  extends Lightning.Component<ConsentOverlayTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<ConsentOverlayTemplateSpec>
+{
+  static override _template(): Lightning.Component.Template<ConsentOverlayTemplateSpec> {
     return {
       rect: true,
       w: 1920,
@@ -23,32 +35,29 @@ export default class ConsentOverlay extends Lightning.Component {
       color: 0xff0d1116,
       Title: { x: SAFE.x + 114, y: SAFE.y + 30, text: { text: '', fontFace: FONT_FAMILY, fontSize: 46, textColor: 0xffffffff } },
       Intro: { x: SAFE.x + 114, y: SAFE.y + 100, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: COLORS.muted, wordWrapWidth: 1500 } },
-      Rows: { x: SAFE.x + 114, y: SAFE.y + 200 },
+      Rows: { type: ChoiceList, x: SAFE.x + 114, y: SAFE.y + 200 },
       Deadline: { x: SAFE.x + 114, y: SAFE.y + 720, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
       Buttons: { type: ButtonRow, x: SAFE.x + 114, y: SAFE.y + 790 },
     }
   }
 
+  private readonly choiceList = this.getByRef('Rows')!
+  private readonly buttons = this.getByRef('Buttons')!
   private _scopes: Scope[] = []
-  private _index = 0
   private _deadlineMs = 0
   private _timer: ReturnType<typeof setInterval> | null = null
 
   get rows(): ChoiceRow[] {
-    return this.tag('Rows').children as ChoiceRow[]
-  }
-  get buttons(): ButtonRow {
-    return this.tag('Buttons') as ButtonRow
+    return this.choiceList.rows
   }
 
   open(phone: string, scopes: Scope[], deadlineMs: number) {
     const ctx = appContext()
     this._scopes = scopes
-    this._index = 0
     this._deadlineMs = deadlineMs
-    this.tag('Title').text.text = ctx.t('consentTitle', { phone })
-    this.tag('Intro').text.text = ctx.t('consentIntro')
-    this.tag('Rows').children = scopes.map((scope, i) => ({ type: ChoiceRow, y: i * 165, scope }))
+    this.tag('Title')!.text = ctx.t('consentTitle', { phone })
+    this.tag('Intro')!.text = ctx.t('consentIntro')
+    this.choiceList.scopes = scopes
     this.rows.forEach((row, i) => {
       const quote = scopeQuote(ctx.doc, scopes[i])
       row.labels = {
@@ -84,30 +93,31 @@ export default class ConsentOverlay extends Lightning.Component {
 
   private _tick() {
     const left = Math.max(0, Math.ceil((this._deadlineMs - Date.now()) / 1000))
-    this.tag('Deadline').text.text = appContext().t('consentDeadline', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
+    this.tag('Deadline')!.text = appContext().t('consentDeadline', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
   }
 
   $choiceChanged() {
-    this.fireAncestors('$consentChanged' as any, this.decisions())
+    this.fireAncestors('$consentChanged', this.decisions())
   }
 
   $buttonPressed(id: string) {
-    if (id === 'send') this.fireAncestors('$consentDecided' as any, this.decisions())
-    else this.fireAncestors('$consentReadPolicy' as any)
+    if (id === 'send') this.fireAncestors('$consentDecided', this.decisions())
+    else this.fireAncestors('$consentReadPolicy')
   }
 
   static override _states() {
     return [
       class Choosing extends this {
         override _getFocused() {
-          return this.rows[this._index]
+          return this.choiceList
         }
         override _handleUp() {
-          if (this._index > 0) this._index--
+          // The list passed Up on its first row: focus stays there.
+          return true
         }
         override _handleDown() {
-          if (this._index < this.rows.length - 1) this._index++
-          else this._setState('Buttons')
+          // The list passed Down on its last row.
+          this._setState('Buttons')
         }
       },
       class Buttons extends this {
