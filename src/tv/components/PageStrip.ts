@@ -5,19 +5,27 @@ import { fontsSettled } from '../text/fontLoader'
 
 const OFFSET = 2400
 
+interface PageStripTemplateSpec extends Lightning.Component.TemplateSpec {
+  Views: object
+}
+
 /**
  * The current page and its two neighbours, the neighbours parked off-screen but inside the
  * bounds margin so their textures are ready before a flip. Nothing else holds page textures,
  * so texture memory stays flat however long the document is.
  */
-export default class PageStrip extends Lightning.Component {
-  static override _template() {
+export default class PageStrip
+  extends Lightning.Component<PageStripTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<PageStripTemplateSpec>
+{
+  static override _template(): Lightning.Component.Template<PageStripTemplateSpec> {
     return {
       boundsMargin: [OFFSET, 0, OFFSET, 0] as [number, number, number, number],
       Views: {},
     }
   }
 
+  private readonly Views = this.getByRef('Views')!
   private _pagination: Pagination | null = null
   private _index = 0
   private _views = new Map<number, PolicyPageView>()
@@ -26,7 +34,7 @@ export default class PageStrip extends Lightning.Component {
   set pagination(p: Pagination | null) {
     this._pagination = p
     this._focusToRestore = null
-    this._views.forEach((v) => this.tag('Views').childList.remove(v))
+    this._views.forEach((v) => this.Views.childList.remove(v))
     this._views.clear()
     this._index = Math.min(this._index, Math.max(0, (p?.pages.length ?? 1) - 1))
     this._sync()
@@ -57,7 +65,7 @@ export default class PageStrip extends Lightning.Component {
   override _inactive() {
     if (!this._views.size) return
     this._focusToRestore = this.current?.focusIndex ?? null
-    this._views.forEach((v) => this.tag('Views').childList.remove(v))
+    this._views.forEach((v) => this.Views.childList.remove(v))
     this._views.clear()
     this.stage.gc(false)
   }
@@ -73,7 +81,7 @@ export default class PageStrip extends Lightning.Component {
     let removed = false
     for (const [i, view] of this._views) {
       if (!want.includes(i)) {
-        this.tag('Views').childList.remove(view)
+        this.Views.childList.remove(view)
         this._views.delete(i)
         removed = true
       }
@@ -103,7 +111,7 @@ export default class PageStrip extends Lightning.Component {
     if (Math.abs(i - this._index) > 1) return
     const view = this.stage.c({ type: PolicyPageView }) as unknown as PolicyPageView
     view.show(p.pages[i])
-    this.tag('Views').childList.add(view)
+    this.Views.childList.add(view)
     this._views.set(i, view)
     if (i === this._index && this._focusToRestore !== null) {
       view.focusIndex = this._focusToRestore

@@ -4,19 +4,31 @@ import { COLORS } from '../theme/screen'
 import { PageTextAtlas } from '../text/pageTextAtlas'
 import QrCode from './QrCode'
 
+interface PolicyPageViewTemplateSpec extends Lightning.Component.TemplateSpec {
+  page: Page | null
+  focusIndex: number
+  Highlight: object
+  Items: object
+}
+
 /**
  * Draws one laid-out page: every item becomes a few text elements showing lines the core's
  * breaker already made. All of a page's text is drawn into one atlas texture (PageTextAtlas),
  * at most 2048 px a side, and each element shows its region of it.
  */
-export default class PolicyPageView extends Lightning.Component {
-  static override _template() {
+export default class PolicyPageView
+  extends Lightning.Component<PolicyPageViewTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<PolicyPageViewTemplateSpec>
+{
+  static override _template(): Lightning.Component.Template<PolicyPageViewTemplateSpec> {
     return {
       Highlight: { rect: true, color: COLORS.highlight, alpha: 0, x: -16, w: 0, h: 0 },
       Items: {},
     }
   }
 
+  private readonly Highlight = this.getByRef('Highlight')!
+  private readonly Items = this.getByRef('Items')!
   private _page: Page | null = null
   private _focusIndex = -1
 
@@ -42,24 +54,22 @@ export default class PolicyPageView extends Lightning.Component {
   }
 
   private _render() {
-    const items = this.tag('Items')
-    items.childList.clear()
+    this.Items.childList.clear()
     if (!this._page) return
     const atlas = new PageTextAtlas()
     const children = this._page.items.map((item) => itemElement(item, atlas))
     atlas.pack()
-    items.children = children
+    this.Items.children = children
     this._placeHighlight()
   }
 
   private _placeHighlight() {
-    const hl = this.tag('Highlight')
     const item = this._page?.items[this._focusIndex]
     if (!item) {
-      hl.alpha = 0
+      this.Highlight.alpha = 0
       return
     }
-    hl.patch({ alpha: 1, x: item.x - 16, y: item.y - 6, w: item.width + 32, h: item.height + 12 })
+    this.Highlight.patch({ alpha: 1, x: item.x - 16, y: item.y - 6, w: item.width + 32, h: item.height + 12 })
   }
 }
 

@@ -4,9 +4,17 @@ import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
 import { hook } from '../qa/testHook'
 
+interface ExitDialogTemplateSpec extends Lightning.Component.TemplateSpec {
+  Dim: object
+  Panel: { Title: object; Body: object }
+}
+
 /** Back at the root asks before leaving: OK exits, Back returns to the page. */
-export default class ExitDialog extends Lightning.Component {
-  static override _template() {
+export default class ExitDialog
+  extends Lightning.Component<ExitDialogTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<ExitDialogTemplateSpec>
+{
+  static override _template(): Lightning.Component.Template<ExitDialogTemplateSpec> {
     return {
       alpha: 0,
       Dim: { rect: true, w: 1920, h: 1080, color: 0xcc000000 },
@@ -22,8 +30,8 @@ export default class ExitDialog extends Lightning.Component {
 
   override _focus() {
     const ctx = appContext()
-    this.tag('Panel.Title').text.text = ctx.t('exitConfirmTitle')
-    this.tag('Panel.Body').text.text = ctx.t('exitConfirmBody')
+    this.tag('Panel.Title')!.text = ctx.t('exitConfirmTitle')
+    this.tag('Panel.Body')!.text = ctx.t('exitConfirmBody')
     this.alpha = 1
     hook().state = { ...hook().state, exitDialog: true }
   }
