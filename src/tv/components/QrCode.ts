@@ -1,11 +1,20 @@
 import { Lightning } from '@lightningjs/sdk'
 import { drawQr, qrMatrix, qrPixelsPerModule, QUIET_ZONE_MODULES } from './qrMatrix'
 
+interface QrCodeTemplateSpec extends Lightning.Component.TemplateSpec {
+  data: string
+  maxSize: number
+  minModulePx: number
+}
+
 /**
  * A QR code drawn from the module matrix into one canvas texture, at an integer number of
  * pixels per module on a white plate with a 4-module quiet zone: crisp, never an upscaled image.
  */
-export default class QrCode extends Lightning.Component {
+export default class QrCode
+  extends Lightning.Component<QrCodeTemplateSpec>
+  implements Lightning.Component.ImplementTemplateSpec<QrCodeTemplateSpec>
+{
   private _data = ''
   private _maxSize = 200
   private _minModulePx = 1

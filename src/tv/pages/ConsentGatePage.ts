@@ -1,5 +1,5 @@
-import { Router } from '@lightningjs/sdk'
-import ContextPage from './ContextPage'
+import { Lightning, Router } from '@lightningjs/sdk'
+import ContextPage, { type PageTemplateSpec } from './ContextPage'
 import type { Pagination } from '../../core/layout/types'
 import ButtonRow from '../components/ButtonRow'
 import PageStrip from '../components/PageStrip'
@@ -14,12 +14,19 @@ const TITLE_SIZE = 44
 const HINT_SIZE = 26
 const BUTTON_LABEL_SIZE = 34
 
+interface ConsentGatePageTemplateSpec extends PageTemplateSpec {
+  Indicator: object
+  Notice: object
+  Strip: typeof PageStrip
+  Buttons: typeof ButtonRow
+}
+
 /**
  * First launch: the policy summary (摘要) with 同意 / 不同意 / 阅读全文.
  * Nothing is collected and no host but our own static assets is contacted before 同意.
  */
-export default class ConsentGatePage extends ContextPage {
-  static override _template() {
+export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplateSpec> {
+  static override _template(): Lightning.Component.Template<ConsentGatePageTemplateSpec> {
     return pageTemplate(
       {
         Indicator: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + 8, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted, wordWrap: false } },
@@ -34,12 +41,8 @@ export default class ConsentGatePage extends ContextPage {
 
   private _pagination: Pagination | null = null
 
-  get strip(): PageStrip {
-    return this.tag('Strip') as PageStrip
-  }
-  get buttons(): ButtonRow {
-    return this.tag('Buttons') as ButtonRow
-  }
+  readonly strip = this.getByRef('Strip')!
+  readonly buttons = this.getByRef('Buttons')!
 
   override _init() {
     this.buttons.buttons = [
@@ -77,21 +80,21 @@ export default class ConsentGatePage extends ContextPage {
       this._fixedTexts = textsKey
       this._showFixedTexts(fixedTextSpecs(texts))
     }
-    this.tag('Notice').text.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
+    this.tag('Notice')!.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
     this._updateIndicator()
   }
 
   private _fixedTexts = ''
 
   private _showFixedTexts(specs: FixedTextSpecs) {
-    this.tag('Title').patch(specs.title)
-    this.tag('Hint').patch(specs.hint)
+    this.tag('Title')!.patch(specs.title)
+    this.tag('Hint')!.patch(specs.hint)
     this.buttons.relabelTextures(specs.labels)
   }
 
   private _updateIndicator() {
     const n = this._pagination ? this._pagination.pages.length : 0
-    this.tag('Indicator').text.text = n > 1 ? appContext().t('pageOf', { n: this.strip.index + 1, total: n }) : ''
+    this.tag('Indicator')!.text = n > 1 ? appContext().t('pageOf', { n: this.strip.index + 1, total: n }) : ''
     hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId } }
   }
 

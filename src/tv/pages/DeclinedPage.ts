@@ -1,5 +1,5 @@
-import { Router } from '@lightningjs/sdk'
-import ContextPage from './ContextPage'
+import { Lightning, Router } from '@lightningjs/sdk'
+import ContextPage, { type PageTemplateSpec } from './ContextPage'
 import { closeApp } from '../platform/closeApp'
 import ButtonRow from '../components/ButtonRow'
 import { appContext } from '../services/AppContext'
@@ -8,9 +8,14 @@ import { pageTemplate } from '../theme/pageTemplate'
 import { breakLines } from '../../core/text/lineBreaker'
 import { appGlyphWidths } from '../text/canvasGlyphWidths'
 
+interface DeclinedPageTemplateSpec extends PageTemplateSpec {
+  Body: object
+  Buttons: typeof ButtonRow
+}
+
 /** 不同意: says plainly what is unavailable and offers to read again or exit. Never loops. */
-export default class DeclinedPage extends ContextPage {
-  static override _template() {
+export default class DeclinedPage extends ContextPage<DeclinedPageTemplateSpec> {
+  static override _template(): Lightning.Component.Template<DeclinedPageTemplateSpec> {
     return pageTemplate(
       {
         Body: { x: SAFE.x, y: SAFE.y + 220, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, lineHeight: 54, wordWrap: false, textColor: COLORS.text } },
@@ -19,11 +24,8 @@ export default class DeclinedPage extends ContextPage {
     )
   }
 
+  readonly buttons = this.getByRef('Buttons')!
   private _widths = appGlyphWidths()
-
-  get buttons(): ButtonRow {
-    return this.tag('Buttons') as ButtonRow
-  }
 
   override _init() {
     this.buttons.buttons = [
@@ -34,9 +36,9 @@ export default class DeclinedPage extends ContextPage {
 
   refresh() {
     const ctx = appContext()
-    this.tag('Title').text.text = ctx.t('declinedTitle')
+    this.tag('Title')!.text = ctx.t('declinedTitle')
     const lines = breakLines(ctx.t('declinedBody'), 1400, (s) => this._widths.width(s, { size: 34 }))
-    this.tag('Body').text.text = lines.join('\n')
+    this.tag('Body')!.text = lines.join('\n')
     this.buttons.relabel({ read: ctx.t('readAgain'), exit: ctx.t('exit') })
   }
 

@@ -1,5 +1,5 @@
-import { Router } from '@lightningjs/sdk'
-import ContextPage from './ContextPage'
+import { Lightning, Router } from '@lightningjs/sdk'
+import ContextPage, { type PageTemplateSpec } from './ContextPage'
 import type { Anchor, Pagination } from '../../core/layout/types'
 import { pageOfAnchor, sectionHeading } from '../../core/layout/paginator'
 import MenuList from '../components/MenuList'
@@ -10,12 +10,18 @@ import { pageTemplate } from '../theme/pageTemplate'
 import { READER_BODY_POS, HEADER_H } from '../theme/layout'
 import { hook } from '../qa/testHook'
 
+interface PolicyReaderPageTemplateSpec extends PageTemplateSpec {
+  Header: { Section: object; Indicator: object; Rule: object }
+  Strip: typeof PageStrip
+  Contents: { Title: object; List: typeof MenuList }
+}
+
 /**
  * The policy reader: a contents list (摘要, 一…十, settings) and the paged body.
  * Up/Down move by block and cross page edges; Left/Right, PageUp/PageDown and Channel ± flip.
  */
-export default class PolicyReaderPage extends ContextPage {
-  static override _template() {
+export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTemplateSpec> {
+  static override _template(): Lightning.Component.Template<PolicyReaderPageTemplateSpec> {
     return pageTemplate(
       {
         Header: {
@@ -42,12 +48,9 @@ export default class PolicyReaderPage extends ContextPage {
   /** Section to open when the route asks for one (`#policy/s3`). */
   pendingSection: string | null = null
 
-  get strip(): PageStrip {
-    return this.tag('Strip') as PageStrip
-  }
-  get list(): MenuList {
-    return this.tag('Contents.List') as MenuList
-  }
+  readonly strip = this.getByRef('Strip')!
+  readonly list = this.tag('Contents.List')!
+  private readonly Contents = this.getByRef('Contents')!
 
   override _active() {
     super._active()
@@ -69,7 +72,7 @@ export default class PolicyReaderPage extends ContextPage {
       this.strip.pagination = p
       if (anchor) this.strip.index = pageOfAnchor(p, anchor)
     }
-    this.tag('Contents.Title').text.text = ctx.t('contents')
+    this.tag('Contents.Title')!.text = ctx.t('contents')
     this.list.entries = [
       ...ctx.doc.sections.map((s) => ({ id: s.id, label: sectionHeading(s) })),
       { id: 'pair', label: ctx.t('menuPair') },
@@ -108,10 +111,10 @@ export default class PolicyReaderPage extends ContextPage {
     const p = this._pagination
     if (!p) return
     const page = p.pages[this.strip.index]
-    this.tag('Header.Section').text.text = page?.sectionTitle ?? ''
-    this.tag('Header.Indicator').text.text = ctx.t('pageOf', { n: this.strip.index + 1, total: p.pages.length })
+    this.tag('Header.Section')!.text = page?.sectionTitle ?? ''
+    this.tag('Header.Indicator')!.text = ctx.t('pageOf', { n: this.strip.index + 1, total: p.pages.length })
     const state = this._getState()
-    this.tag('Hint').text.text = ctx.t(state === 'Reading' ? 'readerHint' : 'contentsHint')
+    this.tag('Hint')!.text = ctx.t(state === 'Reading' ? 'readerHint' : 'contentsHint')
     const h = hook()
     h.state = {
       ...h.state,
@@ -143,13 +146,13 @@ export default class PolicyReaderPage extends ContextPage {
     return [
       class Contents extends this {
         override $enter() {
-          this.tag('Contents').visible = true
+          this.Contents.visible = true
           const sectionId = this._pagination?.pages[this.strip.index]?.sectionId
           if (sectionId) this.list.select(sectionId)
           this._updateChrome()
         }
         override $exit() {
-          this.tag('Contents').visible = false
+          this.Contents.visible = false
         }
         override _getFocused() {
           return this.list

@@ -1,5 +1,5 @@
-import { Router } from '@lightningjs/sdk'
-import ContextPage from './ContextPage'
+import { Lightning, Router } from '@lightningjs/sdk'
+import ContextPage, { type PageTemplateSpec } from './ContextPage'
 import MenuList from '../components/MenuList'
 import { appContext } from '../services/AppContext'
 import { nextTextSize } from '../services/PreferencesStore'
@@ -7,9 +7,14 @@ import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
 
+interface SettingsPageTemplateSpec extends PageTemplateSpec {
+  List: typeof MenuList
+  Status: object
+}
+
 /** Language (UI only; the policy stays in its own language), text size S/M/L, clear local data. */
-export default class SettingsPage extends ContextPage {
-  static override _template() {
+export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> {
+  static override _template(): Lightning.Component.Template<SettingsPageTemplateSpec> {
     return pageTemplate(
       {
         List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 900 },
@@ -18,19 +23,18 @@ export default class SettingsPage extends ContextPage {
     )
   }
 
-  get list(): MenuList {
-    return this.tag('List') as MenuList
-  }
+  readonly list = this.getByRef('List')!
+  private readonly Status = this.getByRef('Status')!
 
   override _active() {
-    this.tag('Status').text.text = ''
+    this.Status.text = ''
     super._active()
   }
 
   refresh() {
     const ctx = appContext()
     const size = ctx.prefs.textSize
-    this.tag('Title').text.text = ctx.t('settingsTitle')
+    this.tag('Title')!.text = ctx.t('settingsTitle')
     const accepted = ctx.acceptance.current()
     this.list.entries = [
       { id: 'language', label: ctx.t('language'), value: translate(ctx.prefs.language, 'languageName') },
@@ -39,10 +43,10 @@ export default class SettingsPage extends ContextPage {
       { id: 'privacy', label: ctx.t('menuPrivacy') },
       { id: 'clear', label: ctx.t('clearData') },
     ]
-    if (accepted && !this.tag('Status').text.text) {
-      this.tag('Status').text.text = ctx.t('acceptedOn', { date: accepted.acceptedAt.slice(0, 10), version: accepted.version })
+    if (accepted && !this.Status.text!.text) {
+      this.Status.text = ctx.t('acceptedOn', { date: accepted.acceptedAt.slice(0, 10), version: accepted.version })
     }
-    this.tag('Hint').text.text = ctx.t('settingsHint')
+    this.tag('Hint')!.text = ctx.t('settingsHint')
   }
 
   $menuSelected(id: string) {
@@ -67,7 +71,7 @@ export default class SettingsPage extends ContextPage {
       ctx.update({ textSize: nextTextSize(ctx.prefs.textSize, step) })
     } else if (id === 'clear' && step === 1) {
       ctx.clearLocalData()
-      this.tag('Status').text.text = ctx.t('clearDataDone')
+      this.Status.text = ctx.t('clearDataDone')
     }
   }
 

@@ -1,6 +1,6 @@
-import { Router } from '@lightningjs/sdk'
+import { Lightning, Router } from '@lightningjs/sdk'
 import type { Decisions } from '../../../../core/protocol'
-import ContextPage from '../../../pages/ContextPage'
+import ContextPage, { type PageTemplateSpec } from '../../../pages/ContextPage'
 import QrCode from '../../../components/QrCode'
 import ConsentOverlay from '../widgets/ConsentOverlay'
 import { appContext } from '../../../services/AppContext'
@@ -12,12 +12,18 @@ import { hook } from '../../../qa/testHook'
 /** QR plate side at 1080p: a version-3 code (29 modules + quiet zone) gets 14 px per module. */
 const QR_MAX = 540
 
+interface PairPageTemplateSpec extends PageTemplateSpec {
+  Qr: typeof QrCode
+  Info: { Scan: object; OrType: object; Code: object; Countdown: object; Status: object; Again: object }
+  Overlay: typeof ConsentOverlay
+}
+
 /**
  * Pair a phone (#pair): a large QR of the pairing URL, the user code and short URL for typing,
  * a countdown with the code rotated before it expires, live status, and the consent overlay.
  */
-export default class PairPage extends ContextPage {
-  static override _template() {
+export default class PairPage extends ContextPage<PairPageTemplateSpec> {
+  static override _template(): Lightning.Component.Template<PairPageTemplateSpec> {
     return pageTemplate(
       {
         Qr: { type: QrCode, x: SAFE.x, y: SAFE.y + 110, maxSize: QR_MAX, minModulePx: 10 },
@@ -36,13 +42,11 @@ export default class PairPage extends ContextPage {
     )
   }
 
+  readonly overlay = this.getByRef('Overlay')!
+  private readonly Qr = this.getByRef('Qr')!
   private _session: PairingSession | null = null
   private _unsubscribeSession: (() => void) | null = null
   private _clock: ReturnType<typeof setInterval> | null = null
-
-  get overlay(): ConsentOverlay {
-    return this.tag('Overlay') as ConsentOverlay
-  }
 
   override _active() {
     super._active()
@@ -77,21 +81,20 @@ export default class PairPage extends ContextPage {
 
   override refresh() {
     const ctx = appContext()
-    this.tag('Title').text.text = ctx.t('pairTitle')
-    this.tag('Info.Scan').text.text = ctx.t('pairScan')
-    this.tag('Hint').text.text = ctx.t('pairHint')
+    this.tag('Title')!.text = ctx.t('pairTitle')
+    this.tag('Info.Scan')!.text = ctx.t('pairScan')
+    this.tag('Hint')!.text = ctx.t('pairHint')
     if (this._session) this._render(this._session.view)
   }
 
   private _render(v: PairView) {
     const ctx = appContext()
     const p = v.pairing
-    const qr = this.tag('Qr') as QrCode
-    if (p && qr.data !== p.qr_url) qr.data = p.qr_url
+    if (p && this.Qr.data !== p.qr_url) this.Qr.data = p.qr_url
     const codeLive = !!p && (v.phase === 'waiting' || v.phase === 'claimed' || v.phase === 'error')
-    qr.visible = codeLive
-    this.tag('Info.OrType').text.text = codeLive ? ctx.t('pairOrType', { url: p.verification_uri }) : ''
-    this.tag('Info.Code').text.text = codeLive ? p.user_code : ''
+    this.Qr.visible = codeLive
+    this.tag('Info.OrType')!.text = codeLive ? ctx.t('pairOrType', { url: p.verification_uri }) : ''
+    this.tag('Info.Code')!.text = codeLive ? p.user_code : ''
     const status: Record<string, string> = {
       loading: ctx.t('pairLoading'),
       waiting: ctx.t('pairWaiting'),
@@ -103,9 +106,9 @@ export default class PairPage extends ContextPage {
       'not-recorded': ctx.t('pairNotRecorded', { code: v.error ?? '' }),
       error: ctx.t('pairError', { message: v.error ?? '' }),
     }
-    this.tag('Info.Status').text.text = status[v.phase] ?? ''
+    this.tag('Info.Status')!.text = status[v.phase] ?? ''
     const finished = v.phase === 'recorded' || v.phase === 'not-recorded' || v.phase === 'denied-window'
-    this.tag('Info.Again').text.text = finished ? ctx.t('pairAgain') : ''
+    this.tag('Info.Again')!.text = finished ? ctx.t('pairAgain') : ''
     this._renderCountdown(v)
     if (v.phase === 'consent' && !this.overlay.visible) {
       this.overlay.open(v.phoneName ?? '', v.scopes ?? [], v.decideByMs ?? Date.now())
@@ -116,7 +119,7 @@ export default class PairPage extends ContextPage {
     }
     hook().state = {
       ...hook().state,
-      pair: { phase: v.phase, pairingId: p?.pairing_id, userCode: p?.user_code, qrUrl: p?.qr_url, phone: v.phoneName, scopes: v.scopes, decisions: v.decisions, retrying: v.retrying, qrModulePx: qr.modulePx },
+      pair: { phase: v.phase, pairingId: p?.pairing_id, userCode: p?.user_code, qrUrl: p?.qr_url, phone: v.phoneName, scopes: v.scopes, decisions: v.decisions, retrying: v.retrying, qrModulePx: this.Qr.modulePx },
     }
   }
 
@@ -124,7 +127,7 @@ export default class PairPage extends ContextPage {
     const showing = v.pairing && (v.phase === 'waiting' || v.phase === 'claimed')
     // Counts to the moment the code is replaced, not to its expiry.
     const left = Math.max(0, Math.ceil((v.expiresAtMs - ROTATE_BEFORE - Date.now()) / 1000))
-    this.tag('Info.Countdown').text.text = showing
+    this.tag('Info.Countdown')!.text = showing
       ? appContext().t('pairExpiresIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
       : ''
   }

@@ -1,6 +1,6 @@
 import { Lightning, Router } from '@lightningjs/sdk'
 import type { Scope, WithdrawalRequest } from '../../../../core/protocol'
-import ContextPage from '../../../pages/ContextPage'
+import ContextPage, { type PageTemplateSpec } from '../../../pages/ContextPage'
 import MenuList from '../../../components/MenuList'
 import { appContext } from '../../../services/AppContext'
 import { ConsentHistoryStore, type ConsentRecord } from '../services/ConsentHistoryStore'
@@ -13,12 +13,19 @@ import { hook } from '../../../qa/testHook'
 
 const SCOPE_NAME: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
 
+interface PrivacySettingsPageTemplateSpec extends PageTemplateSpec {
+  Empty: object
+  List: typeof MenuList
+  Status: object
+  Confirm: { Dim: object; Panel: { Text: object } }
+}
+
 /**
  * Privacy settings (#privacy): every consent given from this TV, each withdrawable with OK and a
  * confirmation (withdrawing is as easy as giving, PIPL art. 15). Withdrawals go through the outbox.
  */
-export default class PrivacySettingsPage extends ContextPage {
-  static override _template() {
+export default class PrivacySettingsPage extends ContextPage<PrivacySettingsPageTemplateSpec> {
+  static override _template(): Lightning.Component.Template<PrivacySettingsPageTemplateSpec> {
     return pageTemplate(
       {
         Empty: { x: SAFE.x, y: SAFE.y + 120, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } },
@@ -38,13 +45,12 @@ export default class PrivacySettingsPage extends ContextPage {
     )
   }
 
+  readonly list = this.getByRef('List')!
+  private readonly Status = this.getByRef('Status')!
+  private readonly Confirm = this.getByRef('Confirm')!
   private _records: ConsentRecord[] = []
   private _unsubscribeOutbox: (() => void) | null = null
   private _pendingWithdrawal: string | null = null
-
-  get list(): MenuList {
-    return this.tag('List') as MenuList
-  }
 
   override _active() {
     super._active()
@@ -61,11 +67,11 @@ export default class PrivacySettingsPage extends ContextPage {
 
   override refresh() {
     const ctx = appContext()
-    this.tag('Title').text.text = ctx.t('privacyTitle')
-    this.tag('Hint').text.text = ctx.t('privacyHint')
+    this.tag('Title')!.text = ctx.t('privacyTitle')
+    this.tag('Hint')!.text = ctx.t('privacyHint')
     // Records that granted nothing (kept by an earlier version) are not consents to withdraw.
     this._records = (ctx.consent()?.history.all() ?? []).filter((r) => Object.values(r.decisions).includes('granted'))
-    this.tag('Empty').text.text = this._records.length ? '' : ctx.t('privacyEmpty')
+    this.tag('Empty')!.text = this._records.length ? '' : ctx.t('privacyEmpty')
     this.list.entries = this._records.map((r) => {
       const active = ConsentHistoryStore.activeScopes(r)
       return {
@@ -88,7 +94,7 @@ export default class PrivacySettingsPage extends ContextPage {
   $menuSelected() {
     const r = this._selected()
     if (!r || !ConsentHistoryStore.activeScopes(r).length) return
-    this.tag('Confirm.Panel.Text').text.text = appContext().t('privacyWithdrawConfirm', { phone: r.phoneName, scopes: this._scopeNames(ConsentHistoryStore.activeScopes(r)) })
+    this.tag('Confirm.Panel.Text')!.text = appContext().t('privacyWithdrawConfirm', { phone: r.phoneName, scopes: this._scopeNames(ConsentHistoryStore.activeScopes(r)) })
     this._setState('Confirming')
   }
 
@@ -107,7 +113,7 @@ export default class PrivacySettingsPage extends ContextPage {
     }
     const key = `w-${randomId(16)}`
     this._pendingWithdrawal = key
-    this.tag('Status').text.text = appContext().t('privacyWithdrawing')
+    this.Status.text = appContext().t('privacyWithdrawing')
     services.outbox.enqueue({ id: key, kind: 'withdrawal', pairingId: r.pairingId, body, meta: { phoneName: r.phoneName } })
   }
 
@@ -115,10 +121,10 @@ export default class PrivacySettingsPage extends ContextPage {
     if (e.entry.id !== this._pendingWithdrawal) return
     const ctx = appContext()
     if (e.type === 'delivered') {
-      this.tag('Status').text.text = ctx.t('privacyWithdrawDone')
+      this.Status.text = ctx.t('privacyWithdrawDone')
       this.refresh()
     } else if (e.type === 'final') {
-      this.tag('Status').text.text = ctx.t('privacyWithdrawFailed', { code: e.code ?? String(e.status) })
+      this.Status.text = ctx.t('privacyWithdrawFailed', { code: e.code ?? String(e.status) })
     }
   }
 
@@ -134,10 +140,10 @@ export default class PrivacySettingsPage extends ContextPage {
     return [
       class Confirming extends this {
         override $enter() {
-          this.tag('Confirm').visible = true
+          this.Confirm.visible = true
         }
         override $exit() {
-          this.tag('Confirm').visible = false
+          this.Confirm.visible = false
         }
         override _getFocused(): Lightning.Component {
           return this
