@@ -20,7 +20,7 @@ export default class PageStrip
 {
   static override _template(): Lightning.Component.Template<PageStripTemplateSpec> {
     return {
-      boundsMargin: [OFFSET, 0, OFFSET, 0] as [number, number, number, number],
+      boundsMargin: [OFFSET, 0, OFFSET, 0],
       Views: {},
     }
   }
@@ -109,7 +109,7 @@ export default class PageStrip
     const p = this._pagination
     if (!p || i < 0 || i >= p.pages.length || this._views.has(i)) return
     if (Math.abs(i - this._index) > 1) return
-    const view = this.stage.c({ type: PolicyPageView }) as unknown as PolicyPageView
+    const view = this.stage.c({ type: PolicyPageView })
     view.show(p.pages[i])
     this.Views.childList.add(view)
     this._views.set(i, view)
