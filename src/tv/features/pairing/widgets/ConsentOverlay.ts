@@ -112,11 +112,11 @@ export default class ConsentOverlay
           return this.choiceList
         }
         override _handleUp() {
-          // The list passed Up on its first row: focus stays there.
+          // The list passes Up from its first row: nothing is above it, so focus stays.
           return true
         }
         override _handleDown() {
-          // The list passed Down on its last row.
+          // The list passes Down from its last row: on to the buttons.
           this._setState('Buttons')
         }
       },
