@@ -1,23 +1,20 @@
 // buildApp(config, deps) → a fastify instance with every route of the pairing service.
 // Clock, stores and the log destination are injectable so tests run over real HTTP on port 0.
 import { join } from 'node:path'
-import type { AddressInfo } from 'node:net'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
-import sjson from 'secure-json-parse'
 import { ConfigError, type ServiceConfig } from './config'
-import type { AppContext } from './context'
 import { Hasher, loadOrCreateServerSecret } from './crypto'
-import { ApiError } from './errors'
 import { createLogger, maskUrl } from './logger'
+import bodyParsersPlugin from './plugins/bodyParsers'
 import errorsPlugin from './plugins/errors'
 import openapiPlugin from './plugins/openapi'
 import securityPlugin from './plugins/security'
-import eventRoutes, { SseHub } from './routes/events'
+import servicesPlugin, { type SharedServices } from './plugins/services'
+import eventRoutes from './routes/events'
 import oauthRoutes from './routes/oauth'
 import pageRoutes from './routes/pages'
 import pairingRoutes from './routes/pairings'
-import { PairingService } from './service/pairings'
 import type { LedgerStore } from './storage/ledger'
 import type { LiveStore } from './storage/live'
 import { MemoryLiveStore } from './storage/memory-live'
@@ -39,7 +36,11 @@ export interface AppDeps {
   logStream?: DestinationStream
 }
 
-export type App = FastifyInstance & { ctx: AppContext }
+/**
+ * The service's fastify instance; its shared services are decorations (plugins/services.ts).
+ * `ctx` holds the same services for callers that have not moved to the decorations yet.
+ */
+export type App = FastifyInstance & { ctx: SharedServices }
 
 export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? Date.now
@@ -97,47 +98,8 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   })
 
-  let listeningUrl: string | null = null
-  const publicUrl = () => {
-    if (config.publicUrl) return config.publicUrl
-    if (listeningUrl) return listeningUrl
-    const addr = app.server.address() as AddressInfo | null
-    return `http://localhost:${addr?.port ?? config.port}`
-  }
-  app.addHook('onListen', async () => {
-    listeningUrl = publicUrl()
-  })
-
-  const svc = new PairingService({ config, live, ledger, hasher, clock, log: logger })
-  const hub = new SseHub(config.heartbeatMs, (ids) => {
-    for (const id of ids) svc.tick(id).catch((e) => logger.warn({ err: e }, 'pairing deadline check failed'))
-  })
-  const ctx: AppContext = { config, live, ledger, hasher, clock, svc, hub, publicUrl }
-
-  app.decorateRequest('rawBody', undefined)
-  app.decorateRequest('errorCode', undefined)
-  app.removeAllContentTypeParsers()
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-    const buf = body as Buffer
-    req.rawBody = buf
-    if (buf.length === 0) return done(new ApiError(400, 'invalid_json', 'The body is empty; send a JSON object.'), undefined)
-    try {
-      done(null, sjson.parse(buf.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }))
-    } catch {
-      done(new ApiError(400, 'invalid_json', 'The body is not valid JSON.'), undefined)
-    }
-  })
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req, body, done) => {
-    const buf = body as Buffer
-    req.rawBody = buf
-    const out: Record<string, string> = {}
-    for (const [k, v] of new URLSearchParams(buf.toString('utf8'))) {
-      if (k === '__proto__' || k === 'constructor' || k === 'prototype') return done(new ApiError(400, 'invalid_request', 'Forbidden parameter name.'), undefined)
-      if (Object.prototype.hasOwnProperty.call(out, k)) return done(new ApiError(400, 'invalid_request', `Parameter ${k} is repeated.`), undefined)
-      out[k] = v
-    }
-    done(null, out)
-  })
+  await app.register(bodyParsersPlugin)
+  await app.register(servicesPlugin, { config, live, ledger, hasher, clock, log: logger })
 
   // One access-log line per request, URL masked, never a body.
   if (logger.isLevelEnabled('info'))
@@ -152,18 +114,18 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
   await app.register(securityPlugin, { https: (config.publicUrl ?? '').startsWith('https:') })
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
-  await app.register(pairingRoutes, { ctx })
-  await app.register(eventRoutes, { ctx })
-  await app.register(oauthRoutes, { ctx })
-  await app.register(pageRoutes, { ctx })
+  await app.register(pairingRoutes)
+  await app.register(eventRoutes)
+  await app.register(oauthRoutes)
+  await app.register(pageRoutes)
 
-  app.addHook('preClose', async () => {
-    hub.closeAll()
-  })
   app.addHook('onClose', async () => {
     if (ownLedger) await ledger.close()
     if (ownLive) await live.close()
   })
 
+  const { pairings, sseHub, publicUrl } = app
+  const ctx: SharedServices = { config, live, ledger, hasher, clock, pairings, sseHub, publicUrl }
+  // The instance is also PromiseLike (it awaits its plugins), which an async return would unwrap.
   return Object.assign(app, { ctx }) as unknown as App
 }

@@ -4,6 +4,17 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin'
 import { ApiError, OAuthError } from '../errors'
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Stable error code of the response, for the access log. */
+    errorCode?: string
+  }
+  interface FastifyContextConfig {
+    /** OAuth 2.0 endpoint: errors as `{ error, error_description }`. */
+    oauth?: boolean
+  }
+}
+
 interface AjvError {
   instancePath?: string
   keyword?: string
@@ -54,6 +65,7 @@ function send(req: FastifyRequest, reply: FastifyReply, err: ApiError | OAuthErr
 }
 
 export default fp(async function errors(app: FastifyInstance) {
+  app.decorateRequest('errorCode', undefined)
   app.setErrorHandler((error: FastifyError & { validation?: AjvError[]; validationContext?: string }, req, reply) => {
     if (error instanceof OAuthError) return send(req, reply, error)
     const api = toApiError(error)

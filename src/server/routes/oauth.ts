@@ -13,7 +13,6 @@ import {
   qrUrl,
 } from '../../core/protocol'
 import { hasDeviceSignature, verifyDevice } from '../auth/device'
-import type { AppContext } from '../context'
 import { safeEqual } from '../crypto'
 import { ApiError, OAuthError } from '../errors'
 
@@ -61,12 +60,11 @@ async function formOnly(req: FastifyRequest): Promise<void> {
     throw new OAuthError(400, 'invalid_request', 'Send the parameters as application/x-www-form-urlencoded.')
 }
 
-export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
-  const { ctx } = opts
-  const { svc } = ctx
+export default async function oauthRoutes(app: FastifyInstance) {
+  const svc = app.pairings
 
   function checkSecret(id: string | undefined, secret: string): string {
-    const known = id !== undefined ? ctx.config.deviceCredentials.get(id) : undefined
+    const known = id !== undefined ? app.config.deviceCredentials.get(id) : undefined
     // Compare even for an unknown client so timing does not tell which ids exist.
     const ok = safeEqual(known ?? '\0unknown-client', secret) && known !== undefined
     if (!ok || id === undefined) throw new OAuthError(401, 'invalid_client', 'Client authentication failed.', { headers: { 'www-authenticate': 'Basic' } })
@@ -92,9 +90,9 @@ export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: App
       const cred = clientCredentials(req, req.body)
       let deviceId: string
       try {
-        if (hasDeviceSignature(req)) deviceId = await verifyDevice(req, ctx)
+        if (hasDeviceSignature(req)) deviceId = await verifyDevice(req, app)
         else if (cred.secret !== undefined) deviceId = checkSecret(cred.id, cred.secret)
-        else if (ctx.config.dev && cred.id !== undefined) deviceId = await verifyDevice(req, ctx, cred.id)
+        else if (app.config.dev && cred.id !== undefined) deviceId = await verifyDevice(req, app, cred.id)
         else throw new OAuthError(401, 'invalid_client', 'Client authentication is required.', { headers: { 'www-authenticate': 'Basic' } })
       } catch (e) {
         if (e instanceof ApiError) throw new OAuthError(e.status === 429 ? 429 : 401, 'invalid_client', e.message)
@@ -105,7 +103,7 @@ export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: App
         if (e instanceof ApiError && e.status === 429) throw new OAuthError(429, 'slow_down', e.message)
         throw e
       })
-      const base = ctx.publicUrl()
+      const base = app.publicUrl()
       return {
         device_code: p.deviceCode,
         user_code: formatUserCode(p.userCode),
@@ -149,14 +147,14 @@ export default async function oauthRoutes(app: FastifyInstance, opts: { ctx: App
       schema: { summary: 'Authorization server metadata (RFC 8414)', tags: ['oauth'] },
     },
     async () => {
-      const base = ctx.publicUrl()
+      const base = app.publicUrl()
       return {
         issuer: new URL(base).href,
         device_authorization_endpoint: `${base}${PATHS.deviceAuthorization}`,
         token_endpoint: `${base}${PATHS.token}`,
         grant_types_supported: [OAUTH_DEVICE_CODE_GRANT],
         response_types_supported: [],
-        token_endpoint_auth_methods_supported: ctx.config.dev ? ['none', 'client_secret_basic', 'client_secret_post'] : ['client_secret_basic', 'client_secret_post', 'none'],
+        token_endpoint_auth_methods_supported: app.config.dev ? ['none', 'client_secret_basic', 'client_secret_post'] : ['client_secret_basic', 'client_secret_post', 'none'],
         service_documentation: `${base}${PATHS.openapi}`,
       }
     },

@@ -7,7 +7,6 @@ import { join } from 'node:path'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { PATHS } from '../../core/protocol'
-import type { AppContext } from '../context'
 import { ApiError } from '../errors'
 import { TV_APP_CSP_DIRECTIVES, documentHeaderSetter } from '../plugins/security'
 
@@ -51,9 +50,9 @@ export const PHONE_CSP_DIRECTIVES: Record<string, string[]> = {
   trustedTypes: ["'none'"],
 }
 
-export default async function pageRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
-  const { staticDir } = opts.ctx.config
-  const https = opts.ctx.publicUrl().startsWith('https:')
+export default async function pageRoutes(app: FastifyInstance) {
+  const { staticDir } = app.config
+  const https = app.publicUrl().startsWith('https:')
   const setDocumentHeaders = documentHeaderSetter({ https })
   const setTvAppHeaders = documentHeaderSetter({ https }, TV_APP_CSP_DIRECTIVES)
   // Static files are cacheable: drop the API default and let the static server set its own.

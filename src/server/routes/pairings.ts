@@ -29,9 +29,9 @@ import {
   type WithdrawalRequest,
 } from '../../core/protocol'
 import { hasDeviceSignature, verifyDevice } from '../auth/device'
-import type { AppContext } from '../context'
-import { iso, type IdempotentResult } from '../service/pairings'
-import { waitForChange } from './events'
+import { waitForChange } from '../realtime/waitForChange'
+import type { IdempotentResult } from '../service/idempotency'
+import { iso } from '../service/status'
 
 type Params = { pairing_id: string }
 
@@ -51,9 +51,8 @@ function sendIdempotent(reply: FastifyReply, r: IdempotentResult) {
   return reply.code(r.status).send(r.body)
 }
 
-export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: AppContext }) {
-  const { ctx } = opts
-  const { svc } = ctx
+export default async function pairingRoutes(app: FastifyInstance) {
+  const svc = app.pairings
 
   /**
    * The TV token, or the device credential of the pairing's own TV (its hash is returned and
@@ -61,7 +60,7 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
    * no longer holds the token, which is never kept at rest.
    */
   async function tvOrDevice(req: FastifyRequest, pairingId: string): Promise<string | undefined> {
-    if (req.headers.authorization === undefined && (hasDeviceSignature(req) || ctx.config.dev)) return svc.deviceHash(await verifyDevice(req, ctx))
+    if (req.headers.authorization === undefined && (hasDeviceSignature(req) || app.config.dev)) return svc.deviceHash(await verifyDevice(req, app))
     await svc.authenticate(req.headers.authorization, pairingId, ['tv'])
     return undefined
   }
@@ -79,9 +78,9 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
       },
     },
     async (req, reply) => {
-      const deviceId = await verifyDevice(req, ctx)
+      const deviceId = await verifyDevice(req, app)
       const p = await svc.create(deviceId, req.body.device_name)
-      const base = ctx.publicUrl()
+      const base = app.publicUrl()
       const qr = qrUrl(base, p.qrToken)
       const body: CreatePairingResponse = {
         pairing_id: p.record.id,
@@ -117,13 +116,13 @@ export default async function pairingRoutes(app: FastifyInstance, opts: { ctx: A
       const id = req.params.pairing_id
       const who = await svc.authenticate(req.headers.authorization, id, ['tv', 'phone'])
       let rec = await svc.load(id)
-      const wait = Math.min(Number(req.query.wait ?? 0), ctx.config.maxWaitS)
+      const wait = Math.min(Number(req.query.wait ?? 0), app.config.maxWaitS)
       if (wait > 0) {
         const after = req.query.after !== undefined ? Number(req.query.after) : rec.eventId
         if (rec.eventId <= after) {
           const untilDeadline = rec.expiresAt - svc.now() + 20
           const ms = untilDeadline > 0 && untilDeadline < wait * 1000 ? untilDeadline : wait * 1000
-          await waitForChange(ctx, reply, id, after, ms)
+          await waitForChange(app, reply, id, after, ms)
           if (reply.raw.destroyed) return reply
           rec = await svc.load(id)
         }

@@ -1,0 +1,57 @@
+// A TV creates a pairing: fresh QR token, user code, device_code and TV token, only their
+// hashes stored.
+import { newQrToken, randomToken, userCodeFrom } from '../crypto'
+import { ApiError } from '../errors'
+import type { PairingRecord } from '../storage/live'
+import { deviceHash } from './authentication'
+import type { ServiceDeps } from './deps'
+import { rateLimited } from './refusals'
+import { statusEvent } from './status'
+
+export interface CreatedPairing {
+  record: PairingRecord
+  qrToken: string
+  userCode: string
+  deviceCode: string
+  tvToken: string
+}
+
+export async function createPairing(d: ServiceDeps, deviceId: string, deviceName: string): Promise<CreatedPairing> {
+  const cfg = d.config
+  const h = d.hasher
+  const device = deviceHash(d, deviceId)
+  const lim = await d.live.incr(`limit:create:${device}`, cfg.limits.pairingsPerDeviceWindowS * 1000)
+  if (lim.count > cfg.limits.pairingsPerDevice) throw rateLimited(lim.resetAt - d.clock(), 'This device created too many pairings; try again later.')
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const now = d.clock()
+    const qrToken = newQrToken()
+    const userCode = userCodeFrom(h.deriveBytes('user_code', qrToken))
+    const deviceCode = randomToken()
+    const tvToken = h.derive('tv_token', deviceCode)
+    const expiresAt = now + cfg.pairingTtlS * 1000
+    const record: PairingRecord = {
+      id: `p_${randomToken(16)}`,
+      version: 1,
+      state: 'created',
+      createdAt: now,
+      expiresAt,
+      purgeAt: expiresAt + cfg.retentionS * 1000,
+      deviceHash: device,
+      tvName: deviceName,
+      interval: cfg.pollIntervalS,
+      eventId: 1,
+    }
+    const ok = await d.live.createPairing(
+      record,
+      [
+        { kind: 'qr', hash: h.hash('qr', qrToken) },
+        { kind: 'user_code', hash: h.hash('user_code', userCode) },
+        { kind: 'tv', hash: h.hash('tv', tvToken) },
+        { kind: 'device_code', hash: h.hash('device_code', deviceCode) },
+      ],
+      statusEvent('status', d.clock),
+    )
+    if (ok) return { record: (await d.live.getPairing(record.id)) ?? record, qrToken, userCode, deviceCode, tvToken }
+  }
+  throw new ApiError(503, 'unavailable', 'Could not allocate a unique code; try again.')
+}
