@@ -96,7 +96,7 @@ describe('pairing flow', () => {
     expect(again.status).toBe(409)
     expect(again.json.error).toBe('nothing_to_withdraw')
 
-    const records = await s.app.ctx.ledger.byPairing(created.pairing_id)
+    const records = await s.app.ledger.byPairing(created.pairing_id)
     expect(records.map((r) => r.kind)).toEqual(['consent', 'withdrawal'])
     expect(records[0]).toMatchObject({
       receipt_id: d.json.receipt_id,
@@ -112,7 +112,7 @@ describe('pairing flow', () => {
     })
     expect(records[0].subject.device_id_hash).not.toContain('tv-0001')
     expect(records[1]).toMatchObject({ refers_to: records[0].receipt_id, prev_hash: records[0].hash, decisions: { bluetooth: 'withdrawn' } })
-    expect((await s.app.ctx.ledger.verify()).ok).toBe(true)
+    expect((await s.app.ledger.verify()).ok).toBe(true)
     tv.close()
     phone.close()
   })

@@ -69,7 +69,7 @@ describe('decision idempotency', () => {
     const other = await decide(s, created, 'key-1', decisionBody({ bluetooth: 'denied', network: 'denied' }))
     expect(other.status).toBe(422)
     expect(other.json.error).toBe('idempotency_key_reused')
-    expect(await s.app.ctx.ledger.byPairing(created.pairing_id)).toHaveLength(1)
+    expect(await s.app.ledger.byPairing(created.pairing_id)).toHaveLength(1)
   })
 
   it('answers 409 while the same key is in flight, and records once', async () => {
@@ -158,6 +158,6 @@ describe('decision idempotency', () => {
     expect(w2.json).toEqual(w1.json)
     const w3 = await request(s, 'POST', path, { token: created.tv_token, body: { ...wb, scopes: ['bluetooth'] }, headers: { 'idempotency-key': 'w' } })
     expect(w3.status).toBe(422)
-    expect((await s.app.ctx.ledger.byPairing(created.pairing_id)).map((r) => r.kind)).toEqual(['consent', 'withdrawal'])
+    expect((await s.app.ledger.byPairing(created.pairing_id)).map((r) => r.kind)).toEqual(['consent', 'withdrawal'])
   })
 })

@@ -539,7 +539,7 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
     const resumed = await openSse(url, c.phone_token, '2')
     toClose.push(() => resumed.close())
     expect([(await resumed.next()).id, (await resumed.next()).id, (await resumed.next()).id]).toEqual(['3', '4', '5'])
-    const ledger = s.app.ctx.ledger
+    const ledger = s.app.ledger
     expect((await ledger.byPairing(created.pairing_id)).map((r) => r.kind)).toEqual(['consent', 'withdrawal'])
     expect((await ledger.verify()).ok).toBe(true)
 
