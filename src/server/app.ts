@@ -10,7 +10,7 @@ import bodyParsersPlugin from './plugins/bodyParsers'
 import errorsPlugin from './plugins/errors'
 import openapiPlugin from './plugins/openapi'
 import securityPlugin from './plugins/security'
-import servicesPlugin, { type SharedServices } from './plugins/services'
+import servicesPlugin from './plugins/services'
 import eventRoutes from './routes/events'
 import oauthRoutes from './routes/oauth'
 import pageRoutes from './routes/pages'
@@ -36,11 +36,8 @@ export interface AppDeps {
   logStream?: DestinationStream
 }
 
-/**
- * The service's fastify instance; its shared services are decorations (plugins/services.ts).
- * `ctx` holds the same services for callers that have not moved to the decorations yet.
- */
-export type App = FastifyInstance & { ctx: SharedServices }
+/** The service's fastify instance; its shared services are decorations (plugins/services.ts). */
+export type App = FastifyInstance
 
 export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promise<App> {
   const clock = deps.clock ?? Date.now
@@ -124,8 +121,5 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
     if (ownLive) await live.close()
   })
 
-  const { pairings, sseHub, publicUrl } = app
-  const ctx: SharedServices = { config, live, ledger, hasher, clock, pairings, sseHub, publicUrl }
-  // The instance is also PromiseLike (it awaits its plugins), which an async return would unwrap.
-  return Object.assign(app, { ctx }) as unknown as App
+  return app
 }

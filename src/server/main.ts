@@ -67,7 +67,7 @@ async function main(): Promise<void> {
     {
       host: config.host,
       port: addr.port,
-      public_url: app.ctx.publicUrl(),
+      public_url: app.publicUrl(),
       dev: config.dev,
       data_dir: config.dataDir,
       live_store: config.redisUrl ? 'redis' : 'memory',
@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     loopback ? 'listening on the loopback interface only (set HOST=0.0.0.0 and PUBLIC_URL to accept TVs and phones on the network)' : `listening on ${config.host}`,
   )
   if (wildcard && !config.publicUrl) log.warn('QR links point at localhost, which no phone can open: set PUBLIC_URL to an address phones can reach')
-  process.stdout.write(await startBanner({ host: config.host, port: addr.port, publicUrl: app.ctx.publicUrl(), dev: config.dev }))
+  process.stdout.write(await startBanner({ host: config.host, port: addr.port, publicUrl: app.publicUrl(), dev: config.dev }))
 }
 
 main().catch((e) => {

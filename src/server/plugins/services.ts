@@ -27,8 +27,6 @@ declare module 'fastify' {
   }
 }
 
-export type SharedServices = Pick<FastifyInstance, 'config' | 'live' | 'ledger' | 'hasher' | 'clock' | 'pairings' | 'sseHub' | 'publicUrl'>
-
 export default fp<ServiceDeps>(
   async function services(app, deps) {
     const { config, live, ledger, hasher, clock, log } = deps

@@ -9,6 +9,7 @@ import type { PolicyLoadOptions } from '../services/policyRequests'
 import { warmUpCanvas2d } from './canvasWarmUp'
 import { compileDefaultShader, type ShaderStage } from './shaderWarmUp'
 import { useSyncHashNavigation } from './syncHashNavigation'
+import { textWaitsForFonts } from './textWaitsForFonts'
 
 type AppSettings = Parameters<typeof Launch>[1]
 type AppClass = Parameters<typeof Launch>[0]
@@ -30,5 +31,6 @@ export function startTv(App: AppClass, appSettings: AppSettings, platformSetting
   warmUpCanvas2d()
   const app = Launch(App, appSettings, settings, appData)
   compileDefaultShader(app.stage as unknown as ShaderStage)
+  textWaitsForFonts(app)
   return app
 }
