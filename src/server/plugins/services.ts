@@ -2,7 +2,6 @@
 // hub), decorated on the root instance: fastify-plugin lifts encapsulation, so every route
 // plugin registered after it reads them from its own `app`.
 import type { AddressInfo } from 'node:net'
-import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ServiceConfig } from '../config'
 import type { Hasher } from '../crypto'
