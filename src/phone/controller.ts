@@ -7,7 +7,9 @@ import { isTransient, retryDelay, type PhoneError } from './errors'
 import type { Route } from './route'
 import { linkKey, SessionStore } from './session'
 import { SseParser } from './sse'
-import { initialState, reduce, resumeInfo, shouldWatch, type Action, type State } from './state'
+import { resumeInfo, shouldWatch } from './derived'
+import { reduce } from './reduce'
+import { initialState, type Action, type State } from './state'
 import { checkUserCode } from './usercode'
 
 export interface ControllerEnv {

@@ -1,7 +1,8 @@
 // The page's words in Simplified Chinese (default) and US English. The policy itself is quoted
 // as authored (Chinese): quotes carry lang="zh-CN".
 import type { Scope } from '../core/protocol/constants'
-import type { EndReason, ResultKind, ScopeOutcome } from './state'
+import type { ResultKind, ScopeOutcome } from './derived'
+import type { EndReason } from './state'
 
 export type Locale = 'zh-CN' | 'en-US'
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en-US']

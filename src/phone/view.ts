@@ -8,7 +8,8 @@ import { fill, h, setText } from './dom'
 import { scopeList, type Strings } from './i18n'
 import { POLICY_HASH, renderFullPolicy, renderSummary } from './policy-view'
 import { scopeQuote, SENSITIVE_SCOPES } from '../core/policy/scopes'
-import { remainingMs, resultKind, scopeOutcomes, type CodeFieldError, type State } from './state'
+import { remainingMs, resultKind, scopeOutcomes } from './derived'
+import type { CodeFieldError, State } from './state'
 
 export type PolicyState = { kind: 'loading' } | { kind: 'failed' } | { kind: 'ready'; doc: PolicyDocument }
 

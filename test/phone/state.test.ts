@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { PhoneError } from '../../src/phone/errors'
-import { initialState, reduce, remainingMs, resultKind, resumeInfo, scopeOutcomes, shouldWatch, type Action, type State } from '../../src/phone/state'
+import { remainingMs, resultKind, resumeInfo, scopeOutcomes, shouldWatch } from '../../src/phone/derived'
+import { reduce } from '../../src/phone/reduce'
+import { initialState, type Action, type State } from '../../src/phone/state'
 import { claimResponse, PAIRING_ID, status, T0 } from './fixtures'
 
 const run = (s: State, ...actions: Action[]) => actions.reduce(reduce, s)
