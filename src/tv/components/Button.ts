@@ -1,5 +1,6 @@
 import { Lightning } from '@lightningjs/sdk'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
+import { spokenButton } from '../voice/announcements'
 
 interface ButtonTemplateSpec extends Lightning.Component.TemplateSpec {
   label: string
@@ -62,6 +63,13 @@ export default class Button
   get label(): string {
     // The texture's text: Lightning's text texture or an atlas region (reading .text would replace the latter).
     return (this.Label.texture as { text?: string } | null)?.text ?? ''
+  }
+
+  /** Where the button sits in its row, 1-based, for voice guidance ("同意，按钮，1/3"). */
+  position: [number, number] = [1, 1]
+
+  get announce() {
+    return spokenButton(this.label, this.position[0], this.position[1])
   }
 
   override _init() {

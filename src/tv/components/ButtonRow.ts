@@ -13,7 +13,7 @@ export default class ButtonRow extends FocusList {
 
   set buttons(specs: ButtonSpec[]) {
     this._specs = specs
-    this.children = specs.map((s, i) => ({ type: Button, x: i * 320, label: s.label, ref: `B_${s.id}` }))
+    this.children = specs.map((s, i) => ({ type: Button, x: i * 320, label: s.label, ref: `B_${s.id}`, position: [i + 1, specs.length] }))
     this._keepIndexInRange()
   }
 

@@ -1,6 +1,9 @@
 import { Lightning } from '@lightningjs/sdk'
 import FocusList from './FocusList'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
+import { spokenEntry } from '../voice/announcements'
+import { announceAgain } from '../voice/focusAnnouncer'
+import type { Utterance } from '../voice/VoiceGuide'
 
 export interface MenuEntry {
   id: string
@@ -35,7 +38,14 @@ export default class MenuList
   private _entries: MenuEntry[] = []
   private _focused = false
 
+  /** The selected entry, its value and its place in the list ("文字大小：中，2/5"). */
+  get announce(): Utterance | null {
+    const e = this._entries[this.index]
+    return e ? spokenEntry(e.label, e.value, this.index + 1, this._entries.length) : null
+  }
+
   set entries(entries: MenuEntry[]) {
+    const before = this._entries[this.index]
     this._entries = entries
     this._keepIndexInRange()
     this.Rows.children = entries.map((e, i) => ({
@@ -47,6 +57,9 @@ export default class MenuList
     }))
     this.h = entries.length * ROW_H
     this._paint()
+    // A value changed under focus (OK or ← → on a setting): say the entry again.
+    const after = entries[this.index]
+    if (this._focused && after && (!before || before.id !== after.id || before.label !== after.label || before.value !== after.value)) this._announce()
   }
   get entries() {
     return this._entries
@@ -58,6 +71,11 @@ export default class MenuList
 
   protected override _indexChanged() {
     this._paint()
+    if (this._focused) this._announce()
+  }
+
+  private _announce() {
+    announceAgain(this)
   }
 
   override _focus() {

@@ -15,6 +15,9 @@ import * as ContextPage from '../pages/ContextPage'
 import * as PlatformBridge from '../platform/PlatformBridge'
 import * as AppContext from '../services/AppContext'
 import * as KeyValueStore from '../services/KeyValueStore'
+import * as announcements from '../voice/announcements'
+import * as focusAnnouncer from '../voice/focusAnnouncer'
+import * as VoiceGuide from '../voice/VoiceGuide'
 
 /** Keys: `@lightningjs/sdk`, else the module's path under src/tv without extension. */
 export const HOST_MODULES: Record<string, unknown> = {
@@ -31,6 +34,9 @@ export const HOST_MODULES: Record<string, unknown> = {
   'platform/PlatformBridge': PlatformBridge,
   'services/AppContext': AppContext,
   'services/KeyValueStore': KeyValueStore,
+  'voice/announcements': announcements,
+  'voice/focusAnnouncer': focusAnnouncer,
+  'voice/VoiceGuide': VoiceGuide,
 }
 
 /** Where the feature bundle finds them (the name its build compiles in). */

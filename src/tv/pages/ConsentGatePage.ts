@@ -1,5 +1,5 @@
 import { Lightning, Router } from '@lightningjs/sdk'
-import ContextPage, { type PageTemplateSpec } from './ContextPage'
+import ContextPage, { shownText, type PageTemplateSpec } from './ContextPage'
 import type { Pagination } from '../../core/layout/types'
 import ButtonRow from '../components/ButtonRow'
 import PageStrip from '../components/PageStrip'
@@ -9,6 +9,8 @@ import { pageTemplate } from '../theme/pageTemplate'
 import { PageTextAtlas, type RegionSpec } from '../text/pageTextAtlas'
 import { GATE_BODY_POS } from '../theme/layout'
 import { hook } from '../qa/testHook'
+import { pageUtterances } from '../voice/announcements'
+import { voiceGuide } from '../voice/VoiceGuide'
 
 const TITLE_SIZE = 44
 const HINT_SIZE = 26
@@ -98,13 +100,27 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
     hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId } }
   }
 
-  override _handleUp() {
-    this.strip.index = this.strip.index - 1
+  /** The title, then the summary page shown: what the viewer is asked to agree to, before the buttons. */
+  override get announce() {
+    return [shownText(this.tag('Title')), this._pageSpeech()]
+  }
+
+  private _pageSpeech() {
+    return pageUtterances(this._pagination?.pages[this.strip.index])
+  }
+
+  private _page(step: number) {
+    const before = this.strip.index
+    this.strip.index = before + step
     this._updateIndicator()
+    if (this.strip.index !== before) voiceGuide().say(this._pageSpeech())
+  }
+
+  override _handleUp() {
+    this._page(-1)
   }
   override _handleDown() {
-    this.strip.index = this.strip.index + 1
-    this._updateIndicator()
+    this._page(1)
   }
   _handlePageUp() {
     this._handleUp()

@@ -1,5 +1,5 @@
 import { Lightning, Router } from '@lightningjs/sdk'
-import ContextPage, { type PageTemplateSpec } from './ContextPage'
+import ContextPage, { shownText, type PageTemplateSpec } from './ContextPage'
 import { closeApp } from '../platform/closeApp'
 import ButtonRow from '../components/ButtonRow'
 import { appContext } from '../services/AppContext'
@@ -7,6 +7,7 @@ import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
 import { breakLines } from '../../core/text/lineBreaker'
 import { appGlyphWidths } from '../text/canvasGlyphWidths'
+import { uiKey } from '../voice/announcements'
 
 interface DeclinedPageTemplateSpec extends PageTemplateSpec {
   Body: object
@@ -40,6 +41,10 @@ export default class DeclinedPage extends ContextPage<DeclinedPageTemplateSpec> 
     const lines = breakLines(ctx.t('declinedBody'), 1400, (s) => this._widths.width(s, { size: 34 }))
     this.tag('Body')!.text = lines.join('\n')
     this.buttons.relabel({ read: ctx.t('readAgain'), exit: ctx.t('exit') })
+  }
+
+  override get announce() {
+    return [shownText(this.tag('Title')), uiKey('declinedBody')]
   }
 
   $buttonPressed(id: string) {

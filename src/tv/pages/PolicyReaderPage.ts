@@ -9,6 +9,8 @@ import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
 import { READER_BODY_POS, HEADER_H } from '../theme/layout'
 import { hook } from '../qa/testHook'
+import { itemUtterances, pageUtterances, uiKey } from '../voice/announcements'
+import { voiceGuide } from '../voice/VoiceGuide'
 
 interface PolicyReaderPageTemplateSpec extends PageTemplateSpec {
   Header: { Section: object; Indicator: object; Rule: object }
@@ -82,6 +84,24 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     this._updateChrome()
   }
 
+  /** In the contents, its title; reading, the page shown (the focus path stays on the page then). */
+  override get announce() {
+    return this._getState() === 'Reading' ? this._pageSpeech() : uiKey('contents')
+  }
+
+  private _pageSpeech() {
+    return pageUtterances(this._pagination?.pages[this.strip.index])
+  }
+
+  private _sayPage() {
+    voiceGuide().say(this._pageSpeech())
+  }
+
+  private _sayBlock() {
+    const view = this.strip.current
+    voiceGuide().say(itemUtterances(view?.page ?? undefined, view?.focusIndex ?? -1))
+  }
+
   currentAnchor(): Anchor | null {
     const page = this._pagination?.pages[this.strip.index]
     const item = page?.items[Math.max(0, this.strip.current?.focusIndex ?? 0)] ?? page?.items[0]
@@ -94,6 +114,7 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     this.strip.index = p.sectionFirstPage[sectionId]
     this._setState('Reading')
     this._updateChrome()
+    this._sayPage()
   }
 
   flip(step: number, focus: 'first' | 'last' | 'none' = 'none') {
@@ -103,6 +124,9 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     const view = this.strip.current
     if (view && focus !== 'none') view.focusIndex = focus === 'first' ? 0 : view.page!.items.length - 1
     this._updateChrome()
+    // Stepping back past a page's first block lands on the last block of the page before.
+    if (focus === 'last') this._sayBlock()
+    else this._sayPage()
     return true
   }
 
@@ -139,6 +163,7 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     if (step > 0 && this._getState() === 'Contents') {
       this._setState('Reading')
       this._updateChrome()
+      this._sayPage()
     }
   }
 
@@ -169,15 +194,19 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
         override _handleUp() {
           const view = this.strip.current
           if (!view) return
-          if (view.focusIndex > 0) view.focusIndex--
-          else if (!this.flip(-1, 'last')) view.focusIndex = 0
+          if (view.focusIndex > 0) {
+            view.focusIndex--
+            this._sayBlock()
+          } else if (!this.flip(-1, 'last')) view.focusIndex = 0
           this._updateChrome()
         }
         override _handleDown() {
           const view = this.strip.current
           if (!view || !view.page) return
-          if (view.focusIndex < view.page.items.length - 1) view.focusIndex++
-          else this.flip(1, 'first')
+          if (view.focusIndex < view.page.items.length - 1) {
+            view.focusIndex++
+            this._sayBlock()
+          } else this.flip(1, 'first')
           this._updateChrome()
         }
         override _handleLeft() {

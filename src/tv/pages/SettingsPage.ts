@@ -2,23 +2,26 @@ import { Lightning, Router } from '@lightningjs/sdk'
 import ContextPage, { type PageTemplateSpec } from './ContextPage'
 import MenuList from '../components/MenuList'
 import { appContext } from '../services/AppContext'
-import { nextTextSize } from '../services/PreferencesStore'
+import { nextTextSize, SPEECH_RATES } from '../services/PreferencesStore'
 import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
+import { voiceGuide } from '../voice/VoiceGuide'
+
+const RATE_NAMES: StringKey[] = ['rateSlow', 'rateNormal', 'rateFast']
 
 interface SettingsPageTemplateSpec extends PageTemplateSpec {
   List: typeof MenuList
   Status: object
 }
 
-/** Language (UI only; the policy stays in its own language), text size S/M/L, clear local data. */
+/** Language (UI only; the policy stays in its own language), text size S/M/L, voice guidance and its rate, clear local data. */
 export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> {
   static override _template(): Lightning.Component.Template<SettingsPageTemplateSpec> {
     return pageTemplate(
       {
         List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 900 },
-        Status: { x: SAFE.x, y: SAFE.y + 460, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
+        Status: { x: SAFE.x, y: SAFE.y + 600, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
       },
     )
   }
@@ -39,6 +42,8 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
     this.list.entries = [
       { id: 'language', label: ctx.t('language'), value: translate(ctx.prefs.language, 'languageName') },
       { id: 'textSize', label: ctx.t('textSize'), value: ctx.t(`textSize${size}` as StringKey) },
+      { id: 'voice', label: ctx.t('voiceGuidance'), value: ctx.t(voiceGuide().enabled ? 'voiceOn' : 'voiceOff') },
+      { id: 'rate', label: ctx.t('speechRate'), value: ctx.t(RATE_NAMES[SPEECH_RATES.indexOf(ctx.prefs.speechRate as (typeof SPEECH_RATES)[number])] ?? 'rateNormal') },
       { id: 'pair', label: ctx.t('menuPair') },
       { id: 'privacy', label: ctx.t('menuPrivacy') },
       { id: 'clear', label: ctx.t('clearData') },
@@ -57,6 +62,9 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
       // OK cycles S → M → L → S; Left/Right step within the range.
       const cur = ctx.prefs.textSize
       ctx.update({ textSize: cur === 'L' ? 'S' : nextTextSize(cur, 1) })
+    } else if (id === 'rate') {
+      const i = SPEECH_RATES.indexOf(ctx.prefs.speechRate as (typeof SPEECH_RATES)[number])
+      ctx.update({ speechRate: SPEECH_RATES[(i + 1) % SPEECH_RATES.length] })
     } else {
       this.$menuAdjust(id, 1)
     }
@@ -69,6 +77,11 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
       ctx.setLanguage(UI_LANGUAGES[(i + step + UI_LANGUAGES.length) % UI_LANGUAGES.length])
     } else if (id === 'textSize') {
       ctx.update({ textSize: nextTextSize(ctx.prefs.textSize, step) })
+    } else if (id === 'voice') {
+      ctx.update({ voiceGuidance: voiceGuide().enabled ? 'off' : 'on' })
+    } else if (id === 'rate') {
+      const i = SPEECH_RATES.indexOf(ctx.prefs.speechRate as (typeof SPEECH_RATES)[number])
+      ctx.update({ speechRate: SPEECH_RATES[Math.min(SPEECH_RATES.length - 1, Math.max(0, i + step))] })
     } else if (id === 'clear' && step === 1) {
       ctx.clearLocalData()
       this.Status.text = ctx.t('clearDataDone')

@@ -1,6 +1,7 @@
 import type { Decisions, Scope } from '../../core/protocol'
 import { LocalStorageStore, type KeyValueStore } from '../services/KeyValueStore'
 import { log } from '../qa/testHook'
+import { platformVoiceGuidance, type PlatformGlobals } from './platformVoiceGuidance'
 
 /** Who this TV is, as the pairing service and the phone see it. */
 export interface DeviceIdentity {
@@ -45,6 +46,12 @@ export interface PlatformBridge {
   provisioningAuthorized(scopes: Scope[], grant: ProvisioningGrant): void | Promise<void>
   /** Scopes the viewer withdrew: stop and forget what they enabled. */
   provisioningWithdrawn?(scopes: Scope[], pairingId: string): void | Promise<void>
+  /** Whether the platform's voice guidance is on (its accessibility setting). Absent: off unless the viewer turns it on. */
+  voiceGuidance?(): boolean | Promise<boolean>
+  /** Speaks through the platform's TTS; absent: the engine's speechSynthesis. Resolves when spoken. */
+  speak?(text: string, opts: { lang: string; rate: number }): void | Promise<void>
+  /** Stops what speak() is saying. */
+  cancelSpeech?(): void
 }
 
 type Listener = (scopes: Scope[], grant: ProvisioningGrant) => void
@@ -82,6 +89,11 @@ export class BrowserPlatformBridge implements PlatformBridge {
     // No radio to drive in a browser: say what firmware would start now.
     log(`provisioning authorized: ${scopes.join(',')} for pairing ${grant.pairingId}`)
     this.listeners.forEach((l) => l(scopes, grant))
+  }
+
+  /** Tizen's voice guide menu value or webOS's audio guidance, where the engine is one of theirs. */
+  voiceGuidance(): Promise<boolean> {
+    return platformVoiceGuidance(window as unknown as PlatformGlobals)
   }
 
   onProvisioning(l: Listener): void {

@@ -5,10 +5,14 @@ import { readJson, type KeyValueStore } from './KeyValueStore'
 export interface Preferences {
   language: UiLanguage
   textSize: TextSize
+  /** The viewer's voice guidance switch; unset, the platform's setting decides. */
+  voiceGuidance?: 'on' | 'off'
+  speechRate: number
 }
 
 const KEY = 'preferences'
-export const DEFAULT_PREFERENCES: Preferences = { language: 'zh-CN', textSize: 'M' }
+export const DEFAULT_PREFERENCES: Preferences = { language: 'zh-CN', textSize: 'M', speechRate: 1 }
+export const SPEECH_RATES = [0.8, 1, 1.3] as const
 const TEXT_SIZES: TextSize[] = ['S', 'M', 'L']
 
 export class PreferencesStore {
@@ -19,6 +23,8 @@ export class PreferencesStore {
     return {
       language: UI_LANGUAGES.includes(saved.language as UiLanguage) ? (saved.language as UiLanguage) : DEFAULT_PREFERENCES.language,
       textSize: TEXT_SIZES.includes(saved.textSize as TextSize) ? (saved.textSize as TextSize) : DEFAULT_PREFERENCES.textSize,
+      ...(saved.voiceGuidance === 'on' || saved.voiceGuidance === 'off' ? { voiceGuidance: saved.voiceGuidance } : {}),
+      speechRate: (SPEECH_RATES as readonly number[]).includes(saved.speechRate as number) ? (saved.speechRate as number) : DEFAULT_PREFERENCES.speechRate,
     }
   }
 

@@ -3,6 +3,7 @@ import { closeApp } from '../platform/closeApp'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
 import { hook } from '../qa/testHook'
+import { uiKey } from '../voice/announcements'
 
 interface ExitDialogTemplateSpec extends Lightning.Component.TemplateSpec {
   Dim: object
@@ -26,6 +27,11 @@ export default class ExitDialog
         Body: { x: 60, y: 150, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.text, wordWrapWidth: 680 } },
       },
     }
+  }
+
+  /** The whole question, read when it opens. */
+  get announce() {
+    return [uiKey('exitConfirmTitle'), uiKey('exitConfirmBody')]
   }
 
   override _focus() {

@@ -1,5 +1,8 @@
 import { Lightning } from '@lightningjs/sdk'
 import { COLORS, FONT_FAMILY } from '../../../theme/screen'
+import { uiKey } from '../../../voice/announcements'
+import { announceAgain } from '../../../voice/focusAnnouncer'
+import type { Utterance } from '../../../voice/VoiceGuide'
 
 interface ChoiceRowTemplateSpec extends Lightning.Component.TemplateSpec {
   scope: string
@@ -37,7 +40,21 @@ export default class ChoiceRow
   private readonly Allow = this.getByRef('Allow')!
   private readonly Deny = this.getByRef('Deny')!
 
+  /** The policy row the scope relies on, in the policy's language. */
+  speech: Utterance | null = null
+  private _labels = { title: '', quote: '', allow: '', deny: '' }
+
+  /** The scope, its current answer, then the policy row it quotes. */
+  get announce() {
+    return [this._answerSpeech(), this.speech]
+  }
+
+  private _answerSpeech() {
+    return uiKey('spokenScope', { scope: this._labels.title, answer: this.choice === 'granted' ? this._labels.allow : this._labels.deny })
+  }
+
   set labels(v: { title: string; quote: string; allow: string; deny: string }) {
+    this._labels = v
     this.tag('Title')!.text = v.title
     this.tag('Quote')!.text = v.quote
     this.tag('Allow.Label')!.text = v.allow
@@ -58,18 +75,21 @@ export default class ChoiceRow
   }
   override _handleLeft() {
     this.choice = 'granted'
-    this._paint()
-    this.fireAncestors('$choiceChanged')
+    this._changed()
   }
   override _handleRight() {
     this.choice = 'denied'
-    this._paint()
-    this.fireAncestors('$choiceChanged')
+    this._changed()
   }
   override _handleEnter() {
     this.choice = this.choice === 'granted' ? 'denied' : 'granted'
+    this._changed()
+  }
+
+  private _changed() {
     this._paint()
     this.fireAncestors('$choiceChanged')
+    announceAgain({ announce: this._answerSpeech() })
   }
 
   private _paint() {

@@ -1,6 +1,6 @@
 import { Lightning, Router } from '@lightningjs/sdk'
 import type { Decisions } from '../../../../core/protocol'
-import ContextPage, { type PageTemplateSpec } from '../../../pages/ContextPage'
+import ContextPage, { shownText, type PageTemplateSpec } from '../../../pages/ContextPage'
 import QrCode from '../../../components/QrCode'
 import ConsentOverlay from '../widgets/ConsentOverlay'
 import { appContext } from '../../../services/AppContext'
@@ -8,6 +8,7 @@ import { PairingSession, ROTATE_BEFORE, type PairView } from '../services/Pairin
 import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
 import { pageTemplate } from '../../../theme/pageTemplate'
 import { hook } from '../../../qa/testHook'
+import { PairSpeech } from './pairSpeech'
 
 /** QR plate side at 1080p: a version-3 code (29 modules + quiet zone) gets 14 px per module. */
 const QR_MAX = 540
@@ -47,6 +48,12 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
   private _session: PairingSession | null = null
   private _unsubscribeSession: (() => void) | null = null
   private _clock: ReturnType<typeof setInterval> | null = null
+  private readonly _speech = new PairSpeech()
+
+  /** The title, then the code to scan or type. */
+  override get announce() {
+    return [shownText(this.tag('Title')), this._session ? this._speech.current(this._session.view) : []]
+  }
 
   override _active() {
     super._active()
@@ -58,6 +65,7 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
     }
     if (!this._session || !['consent', 'sending'].includes(this._session.view.phase)) {
       this._session?.stop()
+      this._speech.reset()
       this._session = new PairingSession(services.api, services.outbox, services.tokens, services.history, services.bridge, () => appContext().doc)
       this._unsubscribeSession = this._session.onChange((v) => this._render(v))
       void this._session.start()
@@ -107,6 +115,7 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
       error: ctx.t('pairError', { message: v.error ?? '' }),
     }
     this.tag('Info.Status')!.text = status[v.phase] ?? ''
+    this._speech.update(v, status[v.phase] ?? '')
     const finished = v.phase === 'recorded' || v.phase === 'not-recorded' || v.phase === 'denied-window'
     this.tag('Info.Again')!.text = finished ? ctx.t('pairAgain') : ''
     this._renderCountdown(v)
@@ -127,9 +136,9 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
     const showing = v.pairing && (v.phase === 'waiting' || v.phase === 'claimed')
     // Counts to the moment the code is replaced, not to its expiry.
     const left = Math.max(0, Math.ceil((v.expiresAtMs - ROTATE_BEFORE - Date.now()) / 1000))
-    this.tag('Info.Countdown')!.text = showing
-      ? appContext().t('pairExpiresIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
-      : ''
+    const text = appContext().t('pairExpiresIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
+    this.tag('Info.Countdown')!.text = showing ? text : ''
+    if (showing) this._speech.countdown(left, () => text)
   }
 
   $consentDecided(decisions: Decisions) {

@@ -5,10 +5,11 @@ import ButtonRow from '../../../components/ButtonRow'
 import ChoiceList from '../components/ChoiceList'
 import type ChoiceRow from '../components/ChoiceRow'
 import { appContext } from '../../../services/AppContext'
-import type { StringKey } from '../../../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
+import { policyText, uiKey } from '../../../voice/announcements'
+import { sayCountdownMoment } from '../pages/pairSpeech'
+import { SCOPE_LABEL } from './scopeLabels'
 
-const SCOPE_LABEL: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
 
 interface ConsentOverlayTemplateSpec extends Lightning.Component.TemplateSpec {
   Title: object
@@ -56,10 +57,13 @@ export default class ConsentOverlay
     this._scopes = scopes
     this._deadlineMs = deadlineMs
     this.tag('Title')!.text = ctx.t('consentTitle', { phone })
+    this._titleSpeech = uiKey('consentTitle', { phone })
+    this._spokenLeft = null
     this.tag('Intro')!.text = ctx.t('consentIntro')
     this.choiceList.scopes = scopes
     this.rows.forEach((row, i) => {
       const quote = scopeQuote(ctx.doc, scopes[i])
+      row.speech = quote ? policyText(`${quote.row}：${quote.uses}`) : null
       row.labels = {
         title: ctx.t(SCOPE_LABEL[scopes[i]]),
         quote: quote ? ctx.t('consentPolicyRow', { name: quote.row, usedFor: quote.uses }) : '',
@@ -91,9 +95,25 @@ export default class ConsentOverlay
     return d
   }
 
+  private _spokenLeft: number | null = null
+
+  /** The request as it opens: who asks, how to answer, and the time left (each scope speaks as it is focused). */
+  get announce() {
+    return [this._titleSpeech, uiKey('consentIntro'), uiKey('consentDeadline', { time: this._timeLeft() })]
+  }
+
+  private _titleSpeech = uiKey('consentTitle', { phone: '' })
+
+  private _timeLeft(): string {
+    const left = Math.max(0, Math.ceil((this._deadlineMs - Date.now()) / 1000))
+    return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`
+  }
+
   private _tick() {
     const left = Math.max(0, Math.ceil((this._deadlineMs - Date.now()) / 1000))
-    this.tag('Deadline')!.text = appContext().t('consentDeadline', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
+    const text = appContext().t('consentDeadline', { time: this._timeLeft() })
+    this.tag('Deadline')!.text = text
+    this._spokenLeft = sayCountdownMoment(this._spokenLeft, left, () => uiKey('consentDeadline', { time: this._timeLeft() }))
   }
 
   $choiceChanged() {

@@ -1,0 +1,76 @@
+import type { Decisions, Scope } from '../../../../core/protocol'
+import { appContext } from '../../../services/AppContext'
+import { ui, uiKey } from '../../../voice/announcements'
+import { voiceGuide, type Utterance } from '../../../voice/VoiceGuide'
+import type { PairView } from '../services/PairingSession'
+import { SCOPE_LABEL } from '../widgets/scopeLabels'
+
+/** Seconds left at which a countdown is said: often enough to act on, never every second. */
+const COUNTDOWN_MOMENTS = [60, 30, 10]
+
+/** A user code said character by character ("M M L J, P M V L"), so a voice does not read it as a word. */
+export function spelledCode(code: string): string {
+  return code
+    .split('-')
+    .map((part) => part.split('').join(' '))
+    .join(', ')
+}
+
+/** Says a countdown when it crosses one of the moments; returns the seconds for the next call. */
+export function sayCountdownMoment(previousLeft: number | null, left: number, say: () => Utterance): number {
+  if (previousLeft !== null && COUNTDOWN_MOMENTS.some((m) => previousLeft > m && left <= m)) voiceGuide().say([say()], { append: true })
+  return left
+}
+
+/** What was recorded, scope by scope ("蓝牙：允许；网络：拒绝"). */
+export function decisionsSpoken(scopes: readonly Scope[], decisions: Decisions): Utterance {
+  const ctx = appContext()
+  const answers = scopes.map((s) => `${ctx.t(SCOPE_LABEL[s]).split(/[：:]/)[0]}：${ctx.t(decisions[s] === 'granted' ? 'consentAllow' : 'consentDeny')}`)
+  return ui(answers.join('；'))
+}
+
+/**
+ * The pairing screen's voice: a new code spelled (the URL to type it at once per visit), the
+ * phone's name when it claims, the result when it is recorded, the countdown at a few moments.
+ */
+export class PairSpeech {
+  private code: string | null = null
+  private phase: string | null = null
+  private urlSaid = false
+  private left: number | null = null
+
+  reset(): void {
+    this.code = null
+    this.phase = null
+    this.urlSaid = false
+    this.left = null
+  }
+
+  /** The code on screen, to say with the screen's title; remembered, so it is not said twice. */
+  current(v: PairView): Utterance[] {
+    const p = v.pairing
+    if (!p || (v.phase !== 'waiting' && v.phase !== 'claimed')) return []
+    this.code = p.user_code
+    const said: Utterance[] = [uiKey('pairScan')]
+    if (!this.urlSaid) said.push(uiKey('pairOrType', { url: p.verification_uri }))
+    this.urlSaid = true
+    said.push(ui(spelledCode(p.user_code)))
+    return said
+  }
+
+  /** Says what changed: a new code (after whatever is being said), or the new phase's status. */
+  update(v: PairView, status: string): void {
+    const guide = voiceGuide()
+    if (v.phase === 'waiting' && v.pairing && v.pairing.user_code !== this.code) guide.say(this.current(v), { append: true })
+    else if (this.phase !== null && v.phase !== this.phase && v.phase !== 'waiting' && v.phase !== 'consent') {
+      const said = [ui(status)]
+      if (v.phase === 'recorded' && v.scopes && v.decisions) said.push(decisionsSpoken(v.scopes, v.decisions))
+      guide.say(said)
+    }
+    this.phase = v.phase
+  }
+
+  countdown(secondsLeft: number, text: () => string): void {
+    this.left = sayCountdownMoment(this.left, secondsLeft, () => ui(text()))
+  }
+}

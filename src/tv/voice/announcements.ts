@@ -1,0 +1,58 @@
+// What the app says, built from what it draws: the i18n strings of the UI and the paginator's
+// items of the policy, each in its own language.
+import type { Page } from '../../core/layout/types'
+import { itemReading, pageReading, type SpokenPart } from '../../core/speech/pageReading'
+import { appContext } from '../services/AppContext'
+import type { StringKey } from '../i18n/strings'
+import type { Utterance } from './VoiceGuide'
+
+/** A UI string in the UI language, with the key hint's arrows said as key names. */
+export function ui(text: string): Utterance {
+  const ctx = appContext()
+  const spoken = text
+    .replace(/↑\s*↓/g, ` ${ctx.t('spokenUpDown')} `)
+    .replace(/←\s*→/g, ` ${ctx.t('spokenLeftRight')} `)
+    .replace(/\s+/g, ' ')
+    .trim()
+  return { text: spoken, lang: ctx.prefs.language }
+}
+
+/** A UI string by key. */
+export function uiKey(key: StringKey, vars?: Record<string, string | number>): Utterance {
+  return ui(appContext().t(key, vars))
+}
+
+/** Policy text, in the policy's own language whatever the UI's. */
+export function policyText(text: string): Utterance {
+  return { text, lang: appContext().doc.locale }
+}
+
+function qrUtterance(href: string): Utterance {
+  if (href.startsWith('mailto:')) return uiKey('spokenQrMail', { address: decodeURIComponent(href.slice(7).split('?')[0]) })
+  if (href.startsWith('tel:')) return uiKey('spokenQrTel', { number: href.slice(4) })
+  return uiKey('spokenQrWeb', { url: href.replace(/^https?:\/\//, '').replace(/\/$/, '') })
+}
+
+function utterancesOf(parts: SpokenPart[]): Utterance[] {
+  return parts.map((p) => (p.kind === 'text' ? policyText(p.text) : qrUtterance(p.href)))
+}
+
+/** A page of the policy in reading order. */
+export function pageUtterances(page: Page | undefined): Utterance[] {
+  return page ? utterancesOf(pageReading(page)) : []
+}
+
+/** One block of a page (the reader's focused block). */
+export function itemUtterances(page: Page | undefined, index: number): Utterance[] {
+  return page && index >= 0 ? utterancesOf(itemReading(page, index)) : []
+}
+
+/** A button: its label, its role and where it is in its row ("同意，按钮，1/3"). */
+export function spokenButton(label: string, n: number, total: number): Utterance {
+  return uiKey('spokenButton', { label, n, total })
+}
+
+/** A list entry, with its value when it has one ("文字大小：中，2/5"). */
+export function spokenEntry(label: string, value: string | undefined, n: number, total: number): Utterance {
+  return value ? uiKey('spokenSetting', { label, value, n, total }) : uiKey('spokenItem', { label, n, total })
+}

@@ -1,0 +1,224 @@
+// Voice guidance in real Chromium, with speechSynthesis replaced by a recorder (headless Chromium
+// has no voices): what each screen says, in which language, in which order, and what a key press
+// cuts short. The bridge case gives the app a platform TTS and the platform's guidance switch.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page as Layout } from '../../src/core/layout/types'
+import { pageReading } from '../../src/core/speech/pageReading'
+import { splitSentences } from '../../src/core/speech/sentences'
+import { launchChromium, openApp, press, screenshot, type ChromiumSession } from './harness/chromium'
+import { BUILD_DIR, requireBuild, type RemoteKey } from './harness/common'
+import { startStaticServer, type StaticServer } from './harness/server'
+import { hookState, menuState, paginationOf, waitForFirstRoute } from './harness/tv'
+
+interface Spoken {
+  text: string
+  lang: string
+  rate: number
+  via: 'speechSynthesis' | 'bridge'
+}
+
+/** Replaces speechSynthesis: each utterance "lasts" window.__speechMs, cancel() interrupts it. */
+const RECORDER = `
+  window.__spoken = []; window.__cancels = 0; window.__speechMs = 20;
+  var current = null;
+  var fake = {
+    speaking: false, pending: false, paused: false,
+    speak: function (u) {
+      window.__spoken.push({ text: u.text, lang: u.lang, rate: u.rate, via: 'speechSynthesis' });
+      current = u;
+      setTimeout(function () { if (current === u) { current = null; if (u.onend) u.onend({}); } }, window.__speechMs);
+    },
+    cancel: function () { window.__cancels++; var u = current; current = null; if (u && u.onerror) u.onerror({ error: 'interrupted' }); },
+    pause: function () {}, resume: function () {}, getVoices: function () { return []; }
+  };
+  Object.defineProperty(window, 'speechSynthesis', { value: fake, configurable: true });
+`
+
+/** A platform bridge with its own TTS and voice guidance switched on in the platform's settings. */
+const BRIDGE = `
+  window.__spoken = [];
+  var kv = {
+    get: function (k) { return localStorage.getItem('miitee.' + k); },
+    set: function (k, v) { localStorage.setItem('miitee.' + k, v); },
+    remove: function (k) { localStorage.removeItem('miitee.' + k); },
+    clear: function () { localStorage.clear(); }
+  };
+  window.MiiteePlatformBridge = {
+    identity: function () { return { id: 'bridge-test-tv', name: 'Test TV' }; },
+    storage: function () { return kv; },
+    provisioningAuthorized: function () {},
+    voiceGuidance: function () { return Promise.resolve(true); },
+    speak: function (text, opts) {
+      window.__spoken.push({ text: text, lang: opts.lang, rate: opts.rate, via: 'bridge' });
+      return new Promise(function (r) { setTimeout(r, 20); });
+    },
+    cancelSpeech: function () {}
+  };
+`
+
+describe('TV voice guidance (Chromium)', () => {
+  let server: StaticServer
+  let chromium: ChromiumSession
+  const page = () => chromium.page
+  const key = (k: RemoteKey, times = 1) => press(page(), k, { times })
+  const spoken = () => page().evaluate<Spoken[]>('window.__spoken.slice()')
+  const clear = () => page().evaluate('window.__spoken.length = 0')
+
+  /** Waits until something matching `test` has been said, returns everything said so far. */
+  async function heard(test: (s: Spoken) => boolean, what: string, timeoutMs = 5000): Promise<Spoken[]> {
+    const until = Date.now() + timeoutMs
+    for (;;) {
+      const all = await spoken()
+      if (all.some(test)) return all
+      if (Date.now() > until) throw new Error(`never heard ${what}; heard:\n${all.map((s) => `${s.lang} ${s.text}`).join('\n')}`)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+  }
+
+  const sentencesOf = (layout: Layout) =>
+    pageReading(layout).flatMap((p) => (p.kind === 'text' ? splitSentences(p.text) : []))
+
+  beforeAll(async () => {
+    requireBuild()
+    server = await startStaticServer(BUILD_DIR)
+    chromium = await launchChromium()
+    await chromium.context.addInitScript(RECORDER)
+  })
+
+  afterAll(async () => {
+    await chromium?.close()
+    await server?.close()
+  })
+
+  it('the gate says its title, the summary page it shows, the focused button with role and place, then the key hint, once', async () => {
+    expect(await openApp(page(), `${server.url}?voiceGuidance=on`, { clearStorage: true })).toBe('hook')
+    expect(await waitForFirstRoute(page())).toBe('gate')
+    const all = await heard((s) => s.text.includes('上下键'), 'the key hint')
+    const summary = (await paginationOf(page(), 'summary')).pages[0]
+    const expected = sentencesOf(summary)
+    const texts = all.map((s) => s.text)
+    const title = texts.indexOf('隐私政策摘要')
+    const first = texts.indexOf(expected[0])
+    const button = texts.indexOf('同意，按钮，1/3')
+    const hint = texts.findIndex((t) => t.includes('上下键'))
+    expect(title).toBe(0)
+    expect(first).toBeGreaterThan(title)
+    // Every sentence of the summary page, in order, before the buttons.
+    expect(texts.slice(first, first + expected.length)).toEqual(expected)
+    expect(button).toBe(first + expected.length)
+    expect(hint).toBeGreaterThan(button)
+    expect(texts.filter((t) => t.includes('上下键'))).toHaveLength(1)
+    expect(new Set(all.map((s) => s.lang))).toEqual(new Set(['zh-CN']))
+    await screenshot(page(), 'tv-voice-gate')
+  })
+
+  it('focus moves say the new button; Down pages the summary and reads the new page', async () => {
+    await clear()
+    await key('Right')
+    await heard((s) => s.text === '不同意，按钮，2/3', 'the second button')
+    await clear()
+    await key('Down')
+    const next = (await paginationOf(page(), 'summary')).pages[1]
+    const expected = sentencesOf(next)
+    const all = await heard((s) => s.text === expected[expected.length - 1], "the second page's last sentence")
+    expect(all.map((s) => s.text)).toEqual(expected)
+    await key('Left')
+  })
+
+  it("the reader reads a flipped page's sentences in order; a fast second flip cancels the stale page and reads the newest", async () => {
+    await key('Up')
+    await clear()
+    await key('Enter') // 同意
+    await heard((s) => s.text.startsWith('摘要'), 'the contents entry')
+    expect((await hookState(page())).route).toBe('policy')
+    await key('Right') // resume reading at the first page
+    await key('Right') // flip to page 2
+    const pages = (await paginationOf(page())).pages
+    const reader = (await hookState(page())).reader!
+    expect(reader.pageIndex).toBe(1)
+    const expected = sentencesOf(pages[1])
+    const all = await heard((s) => s.text === expected[expected.length - 1], "page 2's last sentence")
+    const texts = all.map((s) => s.text)
+    expect(texts.slice(texts.indexOf(expected[0]), texts.indexOf(expected[0]) + expected.length)).toEqual(expected)
+
+    await page().evaluate('window.__speechMs = 5000')
+    await clear()
+    await key('Right')
+    const stale = sentencesOf(pages[2])
+    await heard((s) => s.text === stale[0], "page 3's first sentence")
+    const cancelsBefore = await page().evaluate<number>('window.__cancels')
+    await key('Right')
+    const newest = sentencesOf(pages[3])
+    await heard((s) => s.text === newest[0], "page 4's first sentence, at once")
+    expect(await page().evaluate<number>('window.__cancels')).toBe(cancelsBefore + 1)
+    const said = (await spoken()).map((s) => s.text)
+    // Page 3 was cut after its first sentence.
+    expect(said).toEqual([stale[0], newest[0]])
+    await page().evaluate('window.__speechMs = 20')
+  })
+
+  it('in an English UI the policy is still spoken in zh-CN, the UI in en-US; Settings switches guidance off and the choice is kept', async () => {
+    await key('Back') // contents
+    const m = await menuState(page())
+    await key('Down', m!.ids.indexOf('settings') - m!.index)
+    await key('Enter')
+    expect((await hookState(page())).route).toBe('settings')
+    await clear()
+    await key('Right') // language → English
+    await heard((s) => s.lang === 'en-US' && s.text.startsWith('Language: English'), 'the language entry in English')
+    await key('Back')
+    await clear()
+    await key('Right') // back to reading
+    const all = await heard((s) => s.lang === 'zh-CN', 'policy text')
+    expect(all.filter((s) => s.lang === 'zh-CN').length).toBeGreaterThan(0)
+    for (const s of all) if (/[\u4e00-\u9fff]{4}/.test(s.text)) expect(s.lang, s.text).toBe('zh-CN')
+
+    await key('Back')
+    const c = await menuState(page())
+    await key('Down', c!.ids.indexOf('settings') - c!.index)
+    await key('Enter')
+    const s = await menuState(page())
+    await key('Down', s!.ids.indexOf('voice') - s!.index)
+    await heard((x) => x.text.startsWith('Voice guidance: On'), 'the voice entry')
+    await key('Enter')
+    expect((await menuState(page()))!.entries.find((e) => e.id === 'voice')!.value).toBe('Off')
+    await screenshot(page(), 'tv-voice-settings-en')
+    // Without the URL switch, the saved choice decides: off, nothing said after a reload.
+    await openApp(page(), server.url)
+    await waitForFirstRoute(page())
+    await new Promise((r) => setTimeout(r, 800))
+    expect(await spoken()).toEqual([])
+    // Turned on in Settings: kept across a reload.
+    expect((await hookState(page())).reader?.mode).toBe('Contents')
+    const c2 = await menuState(page())
+    await key('Down', c2!.ids.indexOf('settings') - c2!.index)
+    await key('Enter')
+    const s2 = await menuState(page())
+    await key('Down', s2!.ids.indexOf('voice') - s2!.index)
+    await key('Enter')
+    await heard((x) => x.text.startsWith('Voice guidance: On'), 'guidance turned on')
+    await openApp(page(), server.url)
+    await waitForFirstRoute(page())
+    await heard((x) => x.text === 'Contents', 'the reader after a reload')
+  })
+
+  it("speaks through the platform bridge's TTS when the platform's voice guidance is on", async () => {
+    const session = await launchChromium()
+    try {
+      await session.context.addInitScript(BRIDGE)
+      expect(await openApp(session.page, server.url, { clearStorage: true })).toBe('hook')
+      await waitForFirstRoute(session.page)
+      const until = Date.now() + 5000
+      let said: Spoken[] = []
+      while (Date.now() < until && !said.some((s) => s.text === '同意，按钮，1/3')) {
+        said = await session.page.evaluate<Spoken[]>('window.__spoken.slice()')
+        await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(said[0]).toMatchObject({ text: '隐私政策摘要', lang: 'zh-CN', rate: 1, via: 'bridge' })
+      expect(said.map((s) => s.text)).toContain('同意，按钮，1/3')
+      expect(said.every((s) => s.via === 'bridge')).toBe(true)
+    } finally {
+      await session.close()
+    }
+  })
+})

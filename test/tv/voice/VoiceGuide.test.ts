@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest'
+import { VoiceGuide, type SpeechOutput, type Utterance } from '../../../src/tv/voice/VoiceGuide'
+
+/** An output that finishes an utterance only when the test says so, recording what it was given. */
+class FakeOutput implements SpeechOutput {
+  spoken: Array<Utterance & { rate: number }> = []
+  cancels = 0
+  paused = 0
+  resumed = 0
+  private finish: (() => void) | null = null
+  speak(u: Utterance, rate: number) {
+    this.spoken.push({ ...u, rate })
+    return new Promise<void>((resolve) => (this.finish = resolve))
+  }
+  cancel() {
+    this.cancels++
+    this.end()
+  }
+  pause() {
+    this.paused++
+  }
+  resume() {
+    this.resumed++
+  }
+  end() {
+    const f = this.finish
+    this.finish = null
+    f?.()
+  }
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0))
+
+function setup() {
+  const out = new FakeOutput()
+  const frames: Array<() => void> = []
+  const guide = new VoiceGuide(out, (run) => frames.push(run))
+  guide.enabled = true
+  const frame = async () => {
+    frames.splice(0).forEach((f) => f())
+    await flush()
+  }
+  return { out, guide, frame }
+}
+
+const zh = (text: string): Utterance => ({ text, lang: 'zh-CN' })
+
+describe('VoiceGuide', () => {
+  it('speaks nothing until the frame is drawn, then one sentence at a time, each in its language and at the rate', async () => {
+    const { out, guide, frame } = setup()
+    guide.rate = 1.3
+    guide.say([zh('第一句。第二句。'), { text: 'Agree, button', lang: 'en-US' }])
+    expect(out.spoken).toEqual([])
+    await frame()
+    expect(out.spoken).toEqual([{ text: '第一句。', lang: 'zh-CN', rate: 1.3 }])
+    out.end()
+    await flush()
+    out.end()
+    await flush()
+    expect(out.spoken.map((u) => [u.text, u.lang])).toEqual([
+      ['第一句。', 'zh-CN'],
+      ['第二句。', 'zh-CN'],
+      ['Agree, button', 'en-US'],
+    ])
+  })
+
+  it('a new announcement cancels what is still queued and speaking; an appended one waits its turn', async () => {
+    const { out, guide, frame } = setup()
+    guide.say([zh('旧的一句。旧的第二句。')])
+    await frame()
+    guide.say([zh('新的。')])
+    expect(out.cancels).toBe(1)
+    await frame()
+    guide.say([zh('随后。')], { append: true })
+    await frame()
+    expect(out.spoken.map((u) => u.text)).toEqual(['旧的一句。', '新的。'])
+    out.end()
+    await flush()
+    expect(out.spoken.map((u) => u.text)).toEqual(['旧的一句。', '新的。', '随后。'])
+  })
+
+  it('is silent while disabled, repeats the last announcement, and pauses and resumes', async () => {
+    const { out, guide, frame } = setup()
+    guide.enabled = false
+    guide.say([zh('不该说。')])
+    await frame()
+    expect(out.spoken).toEqual([])
+    guide.enabled = true
+    guide.say([zh('再说一遍。')])
+    await frame()
+    out.end()
+    await flush()
+    guide.repeat()
+    await frame()
+    expect(out.spoken.map((u) => u.text)).toEqual(['再说一遍。', '再说一遍。'])
+    guide.togglePause()
+    guide.togglePause()
+    expect([out.paused, out.resumed]).toEqual([1, 1])
+  })
+})
