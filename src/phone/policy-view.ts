@@ -5,6 +5,9 @@ import type { Block, PolicyDocument, PolicySection, SdkEntry } from '../core/pol
 import { h, type Child } from './dom'
 import type { Strings } from './i18n'
 
+/** The policy as the page has it: still loading, failed to load (the flow goes on), or here. */
+export type PolicyState = { kind: 'loading' } | { kind: 'failed' } | { kind: 'ready'; doc: PolicyDocument }
+
 export const POLICY_HASH = '#policy'
 export const sectionAnchor = (id: string) => `policy-${id}`
 
