@@ -2,36 +2,8 @@
 // as authored (Chinese): quotes carry lang="zh-CN".
 import type { Scope } from '../core/protocol/constants'
 import type { ResultKind, ScopeOutcome } from './derived'
+import type { Locale } from './locale'
 import type { EndReason } from './state'
-
-export type Locale = 'zh-CN' | 'en-US'
-export const LOCALES: readonly Locale[] = ['zh-CN', 'en-US']
-
-/** The reader's language: a saved choice first, then the first of navigator.languages we speak, else Chinese. */
-export function pickLocale(languages: readonly string[], saved?: string | null): Locale {
-  if (saved === 'zh-CN' || saved === 'en-US') return saved
-  for (const l of languages) {
-    const t = l.toLowerCase()
-    if (t === 'zh' || t.startsWith('zh-')) return 'zh-CN'
-    if (t === 'en' || t.startsWith('en-')) return 'en-US'
-  }
-  return 'zh-CN'
-}
-
-/** A short, human name for this phone, shown on the TV ("who asks"). */
-export function phoneName(userAgent: string, locale: Locale): string {
-  const ua = userAgent
-  const zh = locale === 'zh-CN'
-  if (/iPhone/.test(ua)) return 'iPhone'
-  if (/iPad/.test(ua)) return 'iPad'
-  const android = /Android[^;)]*;\s*([^;)]+?)(?:\s+Build\/|\))/.exec(ua)
-  if (android && android[1] && !/^(wv|Linux|K|U)$/.test(android[1].trim())) {
-    const model = android[1].trim().replace(/[^\x20-\x7e]/g, '').slice(0, 40)
-    if (model) return model
-  }
-  if (/Android/.test(ua)) return zh ? 'Android 手机' : 'Android phone'
-  return zh ? '手机浏览器' : 'Phone browser'
-}
 
 function mmss(ms: number): string {
   const s = Math.ceil(ms / 1000)

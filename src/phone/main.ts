@@ -1,7 +1,9 @@
 // The phone page (`/P/<token>` and `/link`): what a phone user sees after scanning the TV's QR.
 import { Api } from './api'
 import { Controller } from './controller'
-import { phoneName, pickLocale, STRINGS, type Locale } from './i18n'
+import { STRINGS } from './i18n'
+import { pickLocale, type Locale } from './locale'
+import { phoneName } from './phone-name'
 import { POLICY_HASH } from './policy-view'
 import { parseRoute } from './route'
 import { SessionStore } from './session'
