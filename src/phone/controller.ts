@@ -6,7 +6,7 @@ import { resumeInfo, shouldWatch } from './derived'
 import { reduce } from './reduce'
 import { Cancelled, Retrier } from './retry'
 import type { Route } from './route'
-import { linkKey, type SessionStore } from './session'
+import type { SessionStore } from './session'
 import { initialState, type Action, type State } from './state'
 import { checkUserCode } from './usercode'
 import { PairingWatcher } from './watch'
@@ -75,17 +75,23 @@ export class Controller {
       this.dispatch({ type: 'invalid-link' })
       return Promise.resolve()
     }
-    this.link = linkKey(r.kind === 'qr' ? r : { kind: 'link' })
-    return this.env.sessions.find(this.link).then((found) => {
-      if (found.kind === 'session') {
-        this.token = found.session.token
-        return this.dispatch({ type: 'resumed', info: found.session })
-      }
-      if (found.kind === 'used') return this.dispatch({ type: 'used-here' })
-      if (r.kind === 'qr') return this.dispatch({ type: 'claim-start' })
-      this.dispatch({ type: 'show-code', input: r.code })
-      if (r.code && checkUserCode(r.code).ok) this.dispatch({ type: 'code-submit', now: this.now() })
-    })
+    const sessions = this.env.sessions
+    return sessions
+      .linkKey(r.kind === 'qr' ? r : { kind: 'link' })
+      .then((link) => {
+        this.link = link
+        return sessions.find(link)
+      })
+      .then((found) => {
+        if (found.kind === 'session') {
+          this.token = found.session.token
+          return this.dispatch({ type: 'resumed', info: found.session })
+        }
+        if (found.kind === 'used') return this.dispatch({ type: 'used-here' })
+        if (r.kind === 'qr') return this.dispatch({ type: 'claim-start' })
+        this.dispatch({ type: 'show-code', input: r.code })
+        if (r.code && checkUserCode(r.code).ok) this.dispatch({ type: 'code-submit', now: this.now() })
+      })
   }
 
   dispatch(action: Action): void {

@@ -33,10 +33,11 @@ function boot(): void {
   // (not a secure context) or IndexedDB it stays in memory, and a reload cannot resume.
   const storage = safe(() => window.sessionStorage)
   const idb = safe(() => window.indexedDB)
-  const sealer = tabSealer(storage, idb ? new IdbKeyStore(idb) : null, safe(() => window.crypto))
+  const webCrypto = safe(() => window.crypto)
+  const sealer = tabSealer(storage, idb ? new IdbKeyStore(idb) : null, webCrypto)
   const ctl = new Controller(route, {
     api,
-    sessions: new SessionStore(storage, sealer),
+    sessions: new SessionStore(storage, sealer, webCrypto?.subtle ?? null),
     phoneName: () => phoneName(navigator.userAgent, locale),
     streaming,
   })

@@ -50,9 +50,11 @@ export interface Sealer {
   open(sealed: string, aad: string): Promise<string | null>
 }
 
-/** The name a link is kept under: the QR token's SHA-256, or the one typed-code slot of this tab. */
-export function linkKey(route: { kind: 'qr'; token: string } | { kind: 'link' }): string {
-  return route.kind === 'qr' ? `qr.${sha256Hex(route.token)}` : 'typed'
+export type LinkRoute = { kind: 'qr'; token: string } | { kind: 'link' }
+
+/** The name a link is kept under: the QR token's SHA-256 (through `subtle` where there is one), or the one typed-code slot of this tab. */
+export function linkKey(route: LinkRoute, subtle?: SubtleCrypto | null): Promise<string> {
+  return route.kind === 'qr' ? sha256Hex(route.token, subtle).then((hash) => `qr.${hash}`) : Promise.resolve('typed')
 }
 
 const NONE: Found = { kind: 'none' }
@@ -82,17 +84,24 @@ export class SessionStore {
 
   /**
    * `sealer`: this tab's (tab-key.ts), or null (or a promise of null) to keep the token in
-   * memory only. The store is usable at once; reads wait for the sealer.
+   * memory only; `subtle`: the page's, for naming links. The store is usable at once; reads wait
+   * for the sealer and for the former records to be converted.
    */
   constructor(
     private readonly storage: KeyValue | null,
     sealer: Sealer | null | Promise<Sealer | null> = null,
+    private readonly subtle: SubtleCrypto | null = null,
   ) {
     this.sealer = Promise.resolve(sealer).then(
       (s) => s,
       () => null,
     )
-    this.convertLegacy()
+    void this.enqueue(() => this.convertLegacy())
+  }
+
+  /** The name `route`'s link is kept under (linkKey). */
+  linkKey(route: LinkRoute): Promise<string> {
+    return linkKey(route, this.subtle)
   }
 
   /** Whether a reload can resume: false when the token is kept in memory only. */
@@ -145,12 +154,15 @@ export class SessionStore {
     if (this.get(link) === null) this.set(link, MARKER)
     const generation = this.generation.get(link) ?? 0
     const plain = JSON.stringify({ ...info, token })
-    return this.enqueue(async () => {
-      const sealer = await this.sealer
-      if (!sealer) return
-      const sealed = await sealer.seal(plain, RECORD + link)
-      if ((this.generation.get(link) ?? 0) === generation) this.set(link, JSON.stringify({ v: VERSION, sealed }))
-    })
+    return this.enqueue(() => this.seal(link, plain, generation))
+  }
+
+  /** Writes the sealed record, unless the link was forgotten since (`generation`). */
+  private async seal(link: string, plain: string, generation: number): Promise<void> {
+    const sealer = await this.sealer
+    if (!sealer) return
+    const sealed = await sealer.seal(plain, RECORD + link)
+    if ((this.generation.get(link) ?? 0) === generation) this.set(link, JSON.stringify({ v: VERSION, sealed }))
   }
 
   forget(link: string): void {
@@ -167,9 +179,10 @@ export class SessionStore {
   }
 
   /** Records of the former format (QR token in the name, phone token in clear): converted, then removed. */
-  private convertLegacy(): void {
+  private async convertLegacy(): Promise<void> {
     const s = this.storage
     if (!s || typeof s.length !== 'number' || typeof s.key !== 'function') return
+    const sealing: (() => Promise<void>)[] = []
     try {
       const names: string[] = []
       for (let i = 0; i < s.length; i++) {
@@ -179,7 +192,7 @@ export class SessionStore {
       for (const name of names) {
         if (name.indexOf(LEGACY_LINK) !== 0) continue
         const old = name.slice(LEGACY_LINK.length)
-        const link = old === 'typed' ? 'typed' : old.indexOf('qr.') === 0 ? linkKey({ kind: 'qr', token: old.slice(3) }) : null
+        const link = old === 'typed' ? 'typed' : old.indexOf('qr.') === 0 ? await this.linkKey({ kind: 'qr', token: old.slice(3) }) : null
         if (!link) continue
         const id = s.getItem(name)
         let prev: unknown = null
@@ -188,14 +201,22 @@ export class SessionStore {
         } catch {
           prev = null
         }
+        if (this.get(link) === null) this.set(link, MARKER)
         if (isSession(prev) && prev.pairingId === id) {
           const { pairingId, tvName, userCode, confirmed, mismatch, token } = prev
-          void this.save(link, { pairingId, tvName, userCode, confirmed, mismatch }, token)
-        } else if (this.get(link) === null) this.set(link, MARKER)
+          const plain = JSON.stringify({ pairingId, tvName, userCode, confirmed, mismatch, token })
+          const generation = this.generation.get(link) ?? 0
+          sealing.push(() => this.seal(link, plain, generation))
+        }
       }
       for (const name of names) s.removeItem(name)
     } catch {
       // storage unavailable: nothing to convert
+    }
+    for (const job of sealing) {
+      await job().catch(() => {
+        // could not seal: the marker stays, so a reload says the link was used
+      })
     }
   }
 }

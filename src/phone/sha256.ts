@@ -1,7 +1,24 @@
-// SHA-256 (FIPS 180-4) of a string's UTF-8 bytes, as lower-case hex. Synchronous and without
-// WebCrypto on purpose: the page needs it where `crypto.subtle` is missing (an http:// origin
-// that is not localhost), to remember that a QR link was used in this tab without keeping the
-// QR token itself.
+// SHA-256 of a string's UTF-8 bytes as lower-case hex, which names a QR link's record without
+// the QR token (session.ts): Web Crypto's digest where the page has it, else the code below.
+
+/** `text`'s SHA-256 in hex, through `subtle` when there is one. */
+export async function sha256Hex(text: string, subtle?: SubtleCrypto | null): Promise<string> {
+  const data = new TextEncoder().encode(text)
+  if (subtle) {
+    try {
+      return hex(new Uint8Array(await subtle.digest('SHA-256', data)))
+    } catch {
+      // a digest that refuses: the fallback gives the same bytes
+    }
+  }
+  return hex(sha256Fallback(data))
+}
+
+function hex(bytes: Uint8Array): string {
+  let s = ''
+  for (let i = 0; i < bytes.length; i++) s += (bytes[i] < 16 ? '0' : '') + bytes[i].toString(16)
+  return s
+}
 
 const K = [
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
@@ -13,8 +30,8 @@ const K = [
 
 const rotr = (x: number, n: number) => (x >>> n) | (x << (32 - n))
 
-export function sha256Hex(text: string): string {
-  const data = new TextEncoder().encode(text)
+/** SHA-256 (FIPS 180-4): kept because http on a LAN address has no crypto.subtle, and a reload there must still see the link was used. */
+export function sha256Fallback(data: Uint8Array): Uint8Array {
   // Message, 0x80, zero padding, then the length in bits as a 64-bit big-endian number.
   const size = ((data.length + 9 + 63) >> 6) << 6
   const m = new Uint8Array(size)
@@ -55,7 +72,8 @@ export function sha256Hex(text: string): string {
     h[6] = (h[6] + g) | 0
     h[7] = (h[7] + hh) | 0
   }
-  let out = ''
-  for (const x of h) out += (x >>> 0).toString(16).padStart(8, '0')
+  const out = new Uint8Array(32)
+  const outView = new DataView(out.buffer)
+  for (let i = 0; i < 8; i++) outView.setUint32(i * 4, h[i])
   return out
 }

@@ -275,7 +275,7 @@ describe('controller', () => {
 
   it('a session the service no longer knows (401) ends as "gone" without retrying', async () => {
     const storage = new MemoryStorage()
-    await new SessionStore(storage, SEALER).save(linkKey(QR), { pairingId: PAIRING_ID, tvName: 'TV', userCode: 'WDJB-MJHT', confirmed: false, mismatch: false }, 'old-token-0123456789abcdef')
+    await new SessionStore(storage, SEALER).save(await linkKey(QR), { pairingId: PAIRING_ID, tvName: 'TV', userCode: 'WDJB-MJHT', confirmed: false, mismatch: false }, 'old-token-0123456789abcdef')
     const { ctl, calls } = setup(QR, () => json(401, { error: 'unauthorized', message: 'x' }), storage)
     ctl.start()
     await vi.advanceTimersByTimeAsync(30_000)
@@ -308,7 +308,7 @@ describe('controller', () => {
     // The page goes on with the token it holds in memory.
     expect(a.calls.find((c) => c.path.endsWith('/events'))?.headers.authorization).toBe(`Bearer ${claimResponse().phone_token}`)
     // Kept: only that this tab used the link.
-    expect([...storage.map]).toEqual([[`miitee.phone.session.${linkKey(QR)}`, '{"v":2}']])
+    expect([...storage.map]).toEqual([[`miitee.phone.session.${await linkKey(QR)}`, '{"v":2}']])
     a.ctl.stop()
 
     const b = setup(QR, handler, storage, true, null)
