@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { DEVICE_ID_PATTERN, MAX_WAIT, PAIRING_EXPIRES_IN, POLL_INTERVAL } from '../core/protocol'
+import { defaultMaxConnections } from './fileLimit'
 import { chooseLanAddress, lanPublicUrl, type Interfaces } from './lanAddress'
 
 export interface Limits {
@@ -18,6 +19,27 @@ export interface Limits {
   /** Pairings one device may create per window. */
   pairingsPerDevice: number
   pairingsPerDeviceWindowS: number
+  /** Failed device authentications (bad signature, wrong client_secret) per device id per window. */
+  authFailuresPerDevice: number
+  authFailuresWindowS: number
+}
+
+/** What bounds the service's connections, so no client can hold one, or many, for ever. */
+export interface ConnectionLimits {
+  /** Time to receive a whole request, headers and body (a slow upload is cut). */
+  requestTimeoutMs: number
+  /** Time to receive the request headers (a silent half-header is cut). */
+  headersTimeoutMs: number
+  /** A connection with no traffic either way for this long is closed (event streams send heartbeats). */
+  idleTimeoutMs: number
+  /** How long an idle keep-alive connection waits for its next request. */
+  keepAliveTimeoutMs: number
+  /** Open connections at most (each one is a file descriptor). */
+  maxConnections: number
+  /** Event streams one TV or phone token may hold open at once, in this process. */
+  maxStreamsPerToken: number
+  /** Event streams one client address may hold open at once, in this process. */
+  maxStreamsPerAddress: number
 }
 
 export interface ServiceConfig {
@@ -53,6 +75,12 @@ export interface ServiceConfig {
   signatureSkewS: number
   bodyLimit: number
   limits: Limits
+  connections: ConnectionLimits
+  /**
+   * `POLICY_DIR`: the compiled policies the service serves (`index.json` and the documents);
+   * a decision must cite one of them. null = `<staticDir>/static/policy`.
+   */
+  policyDir: string | null
   /** `REDIS_URL`: live state in Redis (several processes share it); null = in memory. */
   redisUrl: string | null
   /** `DATABASE_URL`: the ledger in PostgreSQL; null = SQLite in DATA_DIR. */
@@ -92,7 +120,18 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     redisUrl: null,
     databaseUrl: null,
     serverSecret: null,
+    policyDir: null,
     ...overrides,
+    connections: {
+      requestTimeoutMs: 10_000,
+      headersTimeoutMs: 10_000,
+      idleTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 10_000,
+      maxConnections: 1000,
+      maxStreamsPerToken: 4,
+      maxStreamsPerAddress: 64,
+      ...overrides.connections,
+    },
     limits: {
       claimsPerPairing: 5,
       claimsPerIp: 20,
@@ -101,6 +140,8 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
       claimsGlobalWindowS: 60,
       pairingsPerDevice: 30,
       pairingsPerDeviceWindowS: 600,
+      authFailuresPerDevice: 10,
+      authFailuresWindowS: 600,
       ...overrides.limits,
     },
   }
@@ -139,6 +180,28 @@ function backendUrl(env: Env, name: string, protocols: string[], example: string
   if (!protocols.includes(u.protocol)) throw new ConfigError(name, `must start with ${protocols.map((p) => `${p}//`).join(' or ')} (e.g. ${example}), got ${u.protocol}//`)
   if (!u.hostname && !u.searchParams.get('host')) throw new ConfigError(name, `names no host (expected e.g. ${example})`)
   return raw
+}
+
+/** The connection limits from the environment; the idle timeout must outlast heartbeats and long-polls. */
+function connectionLimits(env: Env, base: ConnectionLimits, heartbeatMs: number): ConnectionLimits {
+  const seconds = (name: string, min: number, max: number, fallbackMs: number) => {
+    const s = int(env, name, min, max)
+    return s !== undefined ? s * 1000 : fallbackMs
+  }
+  const quiet = Math.max(heartbeatMs, MAX_WAIT * 1000) + 5000
+  const c: ConnectionLimits = {
+    requestTimeoutMs: seconds('REQUEST_TIMEOUT_SECONDS', 1, 600, base.requestTimeoutMs),
+    headersTimeoutMs: seconds('HEADERS_TIMEOUT_SECONDS', 1, 600, base.headersTimeoutMs),
+    idleTimeoutMs: seconds('IDLE_TIMEOUT_SECONDS', 1, 3600, Math.max(base.idleTimeoutMs, quiet)),
+    keepAliveTimeoutMs: seconds('KEEP_ALIVE_TIMEOUT_SECONDS', 1, 600, base.keepAliveTimeoutMs),
+    maxConnections: int(env, 'MAX_CONNECTIONS', 16, 1_000_000) ?? defaultMaxConnections(),
+    maxStreamsPerToken: int(env, 'MAX_STREAMS_PER_TOKEN', 1, 1000) ?? base.maxStreamsPerToken,
+    maxStreamsPerAddress: int(env, 'MAX_STREAMS_PER_ADDRESS', 1, 1_000_000) ?? base.maxStreamsPerAddress,
+  }
+  if (c.headersTimeoutMs > c.requestTimeoutMs) throw new ConfigError('HEADERS_TIMEOUT_SECONDS', 'must not exceed REQUEST_TIMEOUT_SECONDS (the headers are part of the request)')
+  if (c.idleTimeoutMs < quiet)
+    throw new ConfigError('IDLE_TIMEOUT_SECONDS', `must be at least ${quiet / 1000} s: an event stream is quiet between heartbeats and a long-poll for up to ${MAX_WAIT} s`)
+  return c
 }
 
 /** Parses `{ "<device id>": "<secret>" }` or `{ "devices": { ... } }`. */
@@ -235,7 +298,11 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
       claimsGlobalWindowS: L.claimsGlobalWindowS,
       pairingsPerDevice: int(env, 'LIMIT_PAIRINGS_PER_DEVICE', 1, 100_000_000) ?? L.pairingsPerDevice,
       pairingsPerDeviceWindowS: L.pairingsPerDeviceWindowS,
+      authFailuresPerDevice: int(env, 'LIMIT_AUTH_FAILURES_PER_DEVICE', 1, 1_000_000) ?? L.authFailuresPerDevice,
+      authFailuresWindowS: L.authFailuresWindowS,
     },
+    connections: connectionLimits(env, base.connections, heartbeatS !== undefined ? heartbeatS * 1000 : base.heartbeatMs),
+    policyDir: env.POLICY_DIR?.trim() ? resolve(env.POLICY_DIR.trim()) : null,
     redisUrl: redisUrl ?? null,
     databaseUrl: databaseUrl ?? null,
     serverSecret,
