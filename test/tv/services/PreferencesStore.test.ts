@@ -3,20 +3,20 @@ import { MemoryStore } from '../../../src/tv/services/KeyValueStore'
 import { DEFAULT_PREFERENCES, PreferencesStore, nextTextSize } from '../../../src/tv/services/PreferencesStore'
 
 describe('PreferencesStore', () => {
-  it('defaults to zh-CN and medium text', () => {
-    expect(new PreferencesStore(new MemoryStore()).load()).toEqual({ language: 'zh-CN', textSize: 'M' })
+  it('defaults to zh-CN, medium text, normal speech rate and no voice guidance choice (the platform decides)', () => {
+    expect(new PreferencesStore(new MemoryStore()).load()).toEqual({ language: 'zh-CN', textSize: 'M', speechRate: 1 })
   })
 
   it('round-trips saved preferences', () => {
     const kv = new MemoryStore()
-    new PreferencesStore(kv).save({ language: 'en-US', textSize: 'L' })
-    expect(new PreferencesStore(kv).load()).toEqual({ language: 'en-US', textSize: 'L' })
+    new PreferencesStore(kv).save({ language: 'en-US', textSize: 'L', voiceGuidance: 'off', speechRate: 1.3 })
+    expect(new PreferencesStore(kv).load()).toEqual({ language: 'en-US', textSize: 'L', voiceGuidance: 'off', speechRate: 1.3 })
   })
 
   it('ignores unknown or corrupt values field by field', () => {
     const kv = new MemoryStore()
-    kv.set('preferences', JSON.stringify({ language: 'fr-FR', textSize: 'L' }))
-    expect(new PreferencesStore(kv).load()).toEqual({ language: DEFAULT_PREFERENCES.language, textSize: 'L' })
+    kv.set('preferences', JSON.stringify({ language: 'fr-FR', textSize: 'L', voiceGuidance: 'loud', speechRate: 9 }))
+    expect(new PreferencesStore(kv).load()).toEqual({ language: DEFAULT_PREFERENCES.language, textSize: 'L', speechRate: 1 })
     kv.set('preferences', '{not json')
     expect(new PreferencesStore(kv).load()).toEqual(DEFAULT_PREFERENCES)
   })
