@@ -81,14 +81,16 @@ export default async function pageRoutes(app: FastifyInstance) {
     return html
   }
   const hidden = { schema: { hide: true } }
+  // Dot files (.env, .git, an editor's leftovers) are never served, however the name is encoded: 404.
+  const dotfiles = 'ignore' as const
   app.get(`${PATHS.qrPrefix}:token`, hidden, page(qrPage))
   app.get('/p/:token', hidden, page(qrPage))
   app.get(PATHS.link, hidden, page(linkPage))
-  if (built) await app.register(fastifyStatic, { root: phoneDir, prefix: '/phone/', decorateReply: false, index: false, schemaHide: true, cacheControl: false, setHeaders: phoneAssetHeaders })
+  if (built) await app.register(fastifyStatic, { root: phoneDir, prefix: '/phone/', dotfiles, decorateReply: false, index: false, schemaHide: true, cacheControl: false, setHeaders: phoneAssetHeaders })
 
   const policyDir = join(staticDir, 'static', 'policy')
   if (existsSync(policyDir)) {
-    await app.register(fastifyStatic, { root: policyDir, prefix: '/policy/', decorateReply: false, index: false, schemaHide: true, setHeaders: staticHeaders })
+    await app.register(fastifyStatic, { root: policyDir, prefix: '/policy/', dotfiles, decorateReply: false, index: false, schemaHide: true, setHeaders: staticHeaders })
   } else {
     app.get('/policy/*', hidden, async () => {
       throw new ApiError(404, 'policy_not_built', 'The policy model is not built yet: run `npm run build`.')
@@ -96,7 +98,7 @@ export default async function pageRoutes(app: FastifyInstance) {
   }
 
   if (existsSync(join(staticDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: staticDir, prefix: '/', index: ['index.html'], schemaHide: true, wildcard: true, setHeaders: tvAppHeaders })
+    await app.register(fastifyStatic, { root: staticDir, prefix: '/', dotfiles, index: ['index.html'], schemaHide: true, wildcard: true, setHeaders: tvAppHeaders })
   } else {
     app.get('/', hidden, async () => {
       throw new ApiError(503, 'app_not_built', 'The TV app is not built: run `npm run build` (or `npm start`, which builds it first).')
