@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
-import { ConfigError, type ServiceConfig } from './config'
+import { ConfigError, trustProxyOption, type ServiceConfig } from './config'
 import { Hasher, loadOrCreateServerSecret } from './crypto'
 import { createLogger, maskUrl } from './logger'
 import bodyParsersPlugin from './plugins/bodyParsers'
@@ -89,7 +89,7 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
     // No child logger per request (pino's redaction makes each one costly): lines carry reqId.
     childLoggerFactory: (logger) => logger,
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
