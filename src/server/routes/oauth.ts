@@ -13,6 +13,7 @@ import {
   qrUrl,
 } from '../../core/protocol'
 import { hasDeviceSignature, verifyDevice } from '../auth/device'
+import { acceptForms } from '../plugins/bodyParsers'
 import { safeEqual } from '../crypto'
 import { ApiError, OAuthError } from '../errors'
 
@@ -62,6 +63,8 @@ async function formOnly(req: FastifyRequest): Promise<void> {
 
 export default async function oauthRoutes(app: FastifyInstance) {
   const svc = app.pairings
+  // The only routes that take a form body: this plugin's encapsulated context.
+  acceptForms(app)
 
   function checkSecret(id: string | undefined, secret: string): string {
     const known = id !== undefined ? app.config.deviceCredentials.get(id) : undefined
