@@ -91,6 +91,8 @@ export interface ServiceConfig {
   databaseUrl: string | null
   /** `SERVER_SECRET`: the server key (32 bytes); null = DATA_DIR/server-secret. */
   serverSecret: Buffer | null
+  /** `LEDGER_KEY`: the key of the ledger's chain and checkpoints (32 bytes); null = derived from the server key. */
+  ledgerKey: Buffer | null
 }
 
 /** `TRUST_PROXY`: false, a hop count, or proxy addresses / CIDRs (and proxy-addr's `loopback`, `linklocal`, `uniquelocal`). */
@@ -127,6 +129,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     redisUrl: null,
     databaseUrl: null,
     serverSecret: null,
+    ledgerKey: null,
     policyDir: null,
     ...overrides,
     connections: {
@@ -312,6 +315,8 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
     if (!/^[0-9a-fA-F]{64}$/.test(rawSecret)) throw new ConfigError('SERVER_SECRET', 'expected 64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)')
     serverSecret = Buffer.from(rawSecret, 'hex')
   }
+  const rawLedgerKey = env.LEDGER_KEY?.trim()
+  if (rawLedgerKey && !/^[0-9a-fA-F]{64}$/.test(rawLedgerKey)) throw new ConfigError('LEDGER_KEY', 'expected 64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)')
   const L = base.limits
   return {
     ...base,
@@ -346,5 +351,6 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
     redisUrl: redisUrl ?? null,
     databaseUrl: databaseUrl ?? null,
     serverSecret,
+    ledgerKey: rawLedgerKey ? Buffer.from(rawLedgerKey, 'hex') : null,
   }
 }
