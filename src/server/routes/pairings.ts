@@ -104,7 +104,8 @@ export default async function pairingRoutes(app: FastifyInstance) {
         summary: 'Pairing status (plain poll or long-poll)',
         description:
           'TV or phone token. Without `wait`, polls must keep `interval` seconds apart (20% tolerance) or get 429 `slow_down` with a larger interval. ' +
-          'With `wait` (≤ 25), the answer comes at the first event newer than `after` (default: the newest now), or when the wait ends.',
+          'With `wait` (≤ 25), the answer comes at the first event newer than `after` (default: the newest now), or when the wait ends; ' +
+          'one answered at once (an event newer than `after` exists) is paced as a plain poll.',
         tags: ['tv', 'phone'],
         params: PairingParamsSchema,
         querystring: StatusQuerySchema,
@@ -125,6 +126,9 @@ export default async function pairingRoutes(app: FastifyInstance) {
           await waitForChange(app, reply, id, after, ms)
           if (reply.raw.destroyed) return reply
           rec = await svc.load(id)
+        } else {
+          // Answered at once, a long-poll is a poll: paced like one, or `after=0` would read unpaced.
+          await svc.pacePoll(rec, who.role)
         }
       } else {
         await svc.pacePoll(rec, who.role)
@@ -140,7 +144,8 @@ export default async function pairingRoutes(app: FastifyInstance) {
         summary: 'Claim a pairing (phone)',
         description:
           'With the QR token (one-time: presenting it again cancels the pairing) or the user code as typed (case, spaces and dashes ignored). ' +
-          'Limited per pairing, per client address and in total.',
+          'Typed codes are limited per client address (an IPv6 /64), per network (IPv4 /24, IPv6 /48) and in total; QR claims are not. Every claim counts per pairing. ' +
+          'A second claimant (the QR token again, or either secret after a claim with the other) cancels a pairing under way.',
         tags: ['phone'],
         body: ClaimRequestSchema,
         response: { 201: ClaimResponseSchema, ...errors },
