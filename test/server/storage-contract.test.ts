@@ -382,6 +382,22 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
       expect(await b.incr('limit:x', 1000)).toEqual({ count: 2, resetAt: t0 + 2000 })
     })
 
+    it('peeks at a counter without counting: the window\'s count, 0 when it has none or it ended', async () => {
+      const clock = new FakeClock()
+      const space = await backend.liveSpace(clock)
+      const [a, b] = [await space.open(), await space.open()]
+      const t0 = clock.now()
+      expect(await a.peek('limit:p')).toEqual({ count: 0, resetAt: t0 })
+      await a.incr('limit:p', 1000)
+      await b.incr('limit:p', 1000)
+      expect(await b.peek('limit:p')).toEqual({ count: 2, resetAt: t0 + 1000 })
+      expect(await a.peek('limit:p')).toEqual({ count: 2, resetAt: t0 + 1000 })
+      expect(await a.incr('limit:p', 1000)).toEqual({ count: 3, resetAt: t0 + 1000 })
+      clock.advance(1000)
+      expect(await b.peek('limit:p')).toEqual({ count: 0, resetAt: t0 + 1000 })
+      expect(await a.incr('limit:p', 1000)).toEqual({ count: 1, resetAt: t0 + 2000 })
+    })
+
     it('paces polls: tolerance, increments up to the maximum, measured from the previous poll', async () => {
       const clock = new FakeClock()
       const space = await backend.liveSpace(clock)
