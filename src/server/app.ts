@@ -83,7 +83,15 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
     throw e
   }
 
+  const c = config.connections
   const app = Fastify({
+    // Every connection ends: a request must arrive whole in time (a slow body or a silent
+    // half-header is cut), a silent connection is closed, and so is an unused keep-alive one.
+    requestTimeout: c.requestTimeoutMs,
+    connectionTimeout: c.idleTimeoutMs,
+    keepAliveTimeout: c.keepAliveTimeoutMs,
+    // Node checks the request and header deadlines on this period (30 s by default).
+    http: { headersTimeout: c.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(5000, Math.floor(Math.min(c.requestTimeoutMs, c.headersTimeoutMs) / 4))) },
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (pino's redaction makes each one costly): lines carry reqId.
@@ -94,6 +102,9 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   })
+
+  // Past this many, new connections are dropped: descriptors stay for the ledger and the stores.
+  app.server.maxConnections = c.maxConnections
 
   await app.register(bodyParsersPlugin)
   await app.register(servicesPlugin, { config, live, ledger, hasher, clock, log: logger })

@@ -71,6 +71,7 @@ export const ERROR_CODES = [
   'request_in_flight',
   'slow_down',
   'rate_limited',
+  'too_many_streams',
   'app_not_built',
   'policy_not_built',
   'unavailable',
