@@ -1,6 +1,5 @@
 // buildApp(config, deps) → a fastify instance with every route of the pairing service.
 // Clock, stores and the log destination are injectable so tests run over real HTTP on port 0.
-import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
 import { ConfigError, trustProxyOption, type ServiceConfig } from './config'
@@ -18,11 +17,10 @@ import pairingRoutes from './routes/pairings'
 import type { LedgerStore } from './storage/ledger'
 import type { LiveStore } from './storage/live'
 import { MemoryLiveStore } from './storage/memory-live'
-import { PgLedgerStore } from './storage/pg-ledger'
+import { openLedger } from './storage/open-ledger'
 import { RedisLiveStore } from './storage/redis-live'
-import { SqliteLedgerStore } from './storage/sqlite-ledger'
 
-export const LEDGER_FILE = 'ledger.sqlite'
+export { LEDGER_FILE } from './storage/open-ledger'
 
 export interface AppDeps {
   /** Milliseconds since the epoch (default Date.now). */
@@ -72,12 +70,7 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
   } else live = new MemoryLiveStore(clock)
   let ledger: LedgerStore
   try {
-    if (deps.ledger) ledger = deps.ledger
-    else if (config.databaseUrl)
-      ledger = await PgLedgerStore.open(config.databaseUrl, { onError: storeError }).catch((e: Error) => {
-        throw new ConfigError('DATABASE_URL', e.message)
-      })
-    else ledger = new SqliteLedgerStore(join(config.dataDir, LEDGER_FILE))
+    ledger = deps.ledger ?? (await openLedger(config, secret, logger))
   } catch (e) {
     if (ownLive) await live.close()
     throw e

@@ -196,7 +196,7 @@ export default async function pairingRoutes(app: FastifyInstance) {
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
-      const r = await svc.idempotent(`decision:${id}`, key, req.body, (keyHash) => svc.decide(id, keyHash, req.body, { deviceHash }))
+      const r = await svc.decide(id, key, req.body, { deviceHash })
       return sendIdempotent(reply, r)
     },
   )
@@ -220,7 +220,7 @@ export default async function pairingRoutes(app: FastifyInstance) {
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
-      const r = await svc.idempotent(`withdrawal:${id}`, key, req.body, (keyHash) => svc.withdraw(id, keyHash, req.body, { deviceHash }))
+      const r = await svc.withdraw(id, key, req.body, { deviceHash })
       return sendIdempotent(reply, r)
     },
   )
