@@ -93,13 +93,14 @@ async function guessFlood(servers: TestServer[], n: number): Promise<number[]> {
 /** During the flood: a QR scan on each server claims its pairing; a typed code waits for the window. */
 async function scansStillPair(servers: TestServer[]): Promise<void> {
   for (const [k, s] of servers.entries()) {
-    const tv = await createPairing(s)
-    const typed = await request(s, 'POST', '/v1/claims', { body: { user_code: tv.user_code, phone_name: 'typed' }, from: `127.2.0.${k + 1}` })
-    expect(typed.status).toBe(429)
-    expect(typed.json.message).toMatch(/scan the QR code/)
-    const scan = await request(s, 'POST', '/v1/claims', { body: { qr_token: qrToken(tv), phone_name: 'Alice' }, from: `127.3.0.${k + 1}` })
+    const scanned = await createPairing(s)
+    const scan = await request(s, 'POST', '/v1/claims', { body: { qr_token: qrToken(scanned), phone_name: 'Alice' }, from: `127.3.0.${k + 1}` })
     expect(scan.status, scan.text).toBe(201)
     expect(scan.json.state).toBe('claimed')
+    const typedTv = await createPairing(s)
+    const typed = await request(s, 'POST', '/v1/claims', { body: { user_code: typedTv.user_code, phone_name: 'typed' }, from: `127.2.0.${k + 1}` })
+    expect(typed.status).toBe(429)
+    expect(typed.json.message).toMatch(/scan the QR code/)
   }
 }
 
