@@ -103,6 +103,32 @@ describe.each(backends)('revocation on a second claimant ($name)', (backend) => 
     })
   })
 
+  it('a QR reuse while a decision stalls in the ledger is asked to retry, and the retry is told the outcome', async () => {
+    await withServer(backend, async (s) => {
+      const { created } = await pendingPairing(s)
+      const race = duringNextAppend(
+        s,
+        async () => {
+          const answer = presentQr(s, created)
+          await sleep(100)
+          s.clock.advance(6_000) // past the revocation's wait for the lock
+          return answer
+        },
+        10_000,
+      )
+      const decision = await decide(s, created, 'k-stall', decisionBody({ bluetooth: 'granted', network: 'granted' }))
+      const busy = await race.answer()
+      expect(busy.status).toBe(503)
+      expect(busy.json.error).toBe('unavailable')
+      expect(Number(busy.headers['retry-after'])).toBeGreaterThan(0)
+      expect(decision.status, decision.text).toBe(201)
+      const retried = await presentQr(s, created)
+      expect(retried.status).toBe(409)
+      expect(retried.json.error).toBe('already_claimed')
+      expect(await stateOf(s, created)).toBe('granted')
+    })
+  })
+
   it('decisions and QR reuses fired together: whoever is told it won did win', async () => {
     await withServer(backend, async (s) => {
       const outcomes = new Map<string, number>()

@@ -20,7 +20,11 @@ export interface Revocation {
   record: PairingRecord | null
 }
 
-/** Cancels the pairing unless it has ended; says whether this call did and how the pairing stands. */
+/**
+ * Cancels the pairing unless it has ended; says whether this call did and how the pairing stands.
+ * 503 `unavailable` (retry shortly) when a decision being recorded holds the lock too long: it
+ * may yet land, and a revocation now would contradict what the TV is told.
+ */
 export async function revokeForSafety(d: ServiceDeps, pairingId: string, why: string): Promise<Revocation> {
   const deadline = d.clock() + REVOKE_LOCK_WAIT_MS
   const started = Date.now()
@@ -30,14 +34,11 @@ export async function revokeForSafety(d: ServiceDeps, pairingId: string, why: st
     } catch (e) {
       if (!(e instanceof ApiError) || e.code !== 'decision_in_progress') throw e
     }
-    // Both clocks: the service clock may stand still (tests), real time never does.
-    if (d.clock() >= deadline || Date.now() - started >= REVOKE_LOCK_WAIT_MS) break
+    // Either clock ends the wait: the service clock may stand still (tests), real time never does.
+    if (d.clock() >= deadline || Date.now() - started >= REVOKE_LOCK_WAIT_MS)
+      throw new ApiError(503, 'unavailable', 'A decision for this pairing is being recorded; try again in a moment.', { retryAfter: 2 })
     await new Promise((r) => setTimeout(r, LOCK_RETRY_MS))
   }
-  // A decision that holds the lock this long has stalled: the pairing must not stay open to
-  // whoever saw its secret, and a decision only changes a pairing still awaiting it.
-  d.log.warn({ pairing: pairingId }, 'revoking without the consent lock: a decision has held it too long')
-  return revokeLive(d, pairingId, why)
 }
 
 async function revokeLive(d: ServiceDeps, pairingId: string, why: string): Promise<Revocation> {
