@@ -12,7 +12,7 @@ import { Agent, fetch as undiciFetch } from 'undici'
 import { buildApp, type App, type AppDeps } from '../../src/server/app'
 import { defaultConfig, type Limits, type ServiceConfig } from '../../src/server/config'
 import { nodeSigningCrypto } from '../../src/server/crypto'
-import { signRequest } from '../../src/core/protocol'
+import { signRequest, signingHost } from '../../src/core/protocol'
 
 export const DEVICE_ID = 'tv-0001'
 export const DEVICE_SECRET = 'oem-provisioned-secret-0001'
@@ -176,11 +176,12 @@ export async function signed(
   method: string,
   path: string,
   body: string,
-  over: { deviceId?: string; secret?: string; timestamp?: number; nonce?: string } = {},
+  over: { deviceId?: string; secret?: string; timestamp?: number; nonce?: string; host?: string } = {},
 ): Promise<Record<string, string>> {
   return signRequest(
     {
       method,
+      host: over.host ?? signingHost(s.config.publicUrl ?? s.url),
       path,
       body,
       deviceId: over.deviceId ?? DEVICE_ID,

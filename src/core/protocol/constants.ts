@@ -52,7 +52,6 @@ export const ERROR_CODES = [
   'invalid_signature',
   'stale_timestamp',
   'replayed_nonce',
-  'unknown_device',
   'forbidden',
   'invalid_code',
   'already_claimed',

@@ -60,7 +60,8 @@ export default async function pairingRoutes(app: FastifyInstance) {
    * no longer holds the token, which is never kept at rest.
    */
   async function tvOrDevice(req: FastifyRequest, pairingId: string): Promise<string | undefined> {
-    if (req.headers.authorization === undefined && (hasDeviceSignature(req) || app.config.dev)) return svc.deviceHash(await verifyDevice(req, app))
+    // A signature, never a bare device id: dev mode opens registration, not other devices' consents.
+    if (req.headers.authorization === undefined && hasDeviceSignature(req)) return svc.deviceHash(await verifyDevice(req, app))
     await svc.authenticate(req.headers.authorization, pairingId, ['tv'])
     return undefined
   }
@@ -78,7 +79,7 @@ export default async function pairingRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const deviceId = await verifyDevice(req, app)
+      const deviceId = await verifyDevice(req, app, { openInDev: true })
       const p = await svc.create(deviceId, req.body.device_name)
       const base = app.publicUrl()
       const qr = qrUrl(base, p.qrToken)
