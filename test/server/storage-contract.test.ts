@@ -15,13 +15,12 @@ import { chainHash, unkeyedHash, type LedgerEntry, type LedgerStore } from '../.
 import type { LiveStore, NewEvent, PairingRecord } from '../../src/server/storage/live'
 import { MemoryLiveStore } from '../../src/server/storage/memory-live'
 import { PG_LEDGER_MIGRATIONS } from '../../src/server/storage/migrations/pg-ledger'
-import { grantServiceRole, migrate } from '../../src/server/storage/migrations/pg-migrate'
 import { PgLedgerStore } from '../../src/server/storage/pg-ledger'
 import { RedisLiveStore } from '../../src/server/storage/redis-live'
 import { SqliteLedgerStore } from '../../src/server/storage/sqlite-ledger'
 import type { PairingEventType } from '../../src/core/protocol'
 import { startPostgres, startRedis, stopAll, type RunningPostgres, type RunningServer } from './helpers-backends'
-import { FakeClock, claim, createPairing, decide, decisionBody, openSse, request, requestScopes, startServer } from './helpers'
+import { FakeClock, claim, createPairing, decide, decisionBody, ledgerCli, openSse, request, requestScopes, startServer } from './helpers'
 import { seededRandom } from '../../tools/lib/seededRandom'
 
 // ---- backends -------------------------------------------------------------------------------
@@ -876,8 +875,8 @@ describe('Redis and PostgreSQL specifics', () => {
     const svc = new pg.Client({ connectionString: asService.href })
     try {
       await owner.query(`CREATE ROLE ${role} LOGIN`)
-      await migrate(owner)
-      await grantServiceRole(owner, role)
+      const cli = await ledgerCli(['migrate', '--database-url', url, '--grant-to', role])
+      expect([cli.code, cli.stdout]).toEqual([0, `ledger schema up to date; ${role} may read and append, nothing else\n`])
       const warnings: string[] = []
       const store = closeLater(await PgLedgerStore.open(asService.href, { key: LEDGER_KEY, onWarning: (m) => warnings.push(m) }))
       expect(warnings).toEqual([])
