@@ -89,7 +89,7 @@ function report(result: VerifyResult): string {
   const lines: string[] = []
   const bad = result.first_bad
   if (result.ok) lines.push(`ledger OK: ${result.count} record(s), head ${result.head_hash}`)
-  else if (bad) lines.push(`ledger BROKEN at record #${bad.seq}${bad.receipt_id ? ` (receipt ${bad.receipt_id})` : ''}: ${bad.code}: ${bad.message}; ${result.count} record(s) before it are intact`)
+  else if (bad) lines.push(`ledger BROKEN at record #${bad.seq}${bad.receipt_id ? ` (receipt ${bad.receipt_id})` : ''}: ${bad.code}: ${bad.message}; ${Math.min(result.count, (bad.seq ?? 1) - 1)} record(s) before it are intact`)
   else lines.push(`ledger BROKEN: ${result.problems[0].code}: ${result.problems[0].message}`)
   if (!result.ok) for (const p of result.problems) lines.push(`  ${p.code}${p.seq !== null ? ` at record #${p.seq}` : ''}${p.receipt_id ? ` (receipt ${p.receipt_id})` : ''}: ${p.message}`)
   if (result.checkpoint) lines.push(`checkpoint: ${result.checkpoint.count} record(s) at ${result.checkpoint.at}${result.total > result.checkpoint.count ? `; ${result.total - result.checkpoint.count} record(s) after it` : ''}`)
