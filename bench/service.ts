@@ -247,6 +247,8 @@ async function benchBackend(name: string, hello: Proc, storeEnv: Record<string, 
       LIMIT_CLAIMS_PER_IP: '1000000',
       LIMIT_CLAIMS_GLOBAL: '100000000',
       STATIC_DIR: join(dataDir, 'no-build'),
+      // The policy the decisions below cite.
+      POLICY_DIR: join(ROOT, 'test/server/fixtures/policy'),
       ...storeEnv,
     },
     ROOT,

@@ -5,6 +5,7 @@ import { buildApp } from './app'
 import { ConfigError, configFromEnv } from './config'
 import { openFileLimit, RESERVED_DESCRIPTORS } from './fileLimit'
 import { lanPublicUrl } from './lanAddress'
+import { KnownPolicies, policyDirOf } from './policies'
 import { DEV_MODE_WARNING, startBanner } from './startBanner'
 
 async function main(): Promise<void> {
@@ -36,6 +37,9 @@ async function main(): Promise<void> {
       { max_connections: config.connections.maxConnections, open_file_limit: files },
       `MAX_CONNECTIONS leaves fewer than ${RESERVED_DESCRIPTORS} of the open-file limit for the ledger and the stores: raise the limit (ulimit -n, systemd LimitNOFILE=) or lower MAX_CONNECTIONS`,
     )
+  const policies = new KnownPolicies(policyDirOf(config))
+  if (policies.count === 0)
+    log.warn({ policy_index: policies.indexFile }, 'no policy index: every decision is refused (unknown_policy) until the policy is built (npm run build) or POLICY_DIR names one')
   if (config.dev) log.warn(DEV_MODE_WARNING)
   else if (config.deviceCredentials.size === 0)
     log.warn('no device credentials configured (DEVICE_CREDENTIALS_FILE): every TV registration will be refused')

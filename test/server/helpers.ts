@@ -15,6 +15,8 @@ import { nodeSigningCrypto } from '../../src/server/crypto'
 import { signRequest, signingHost } from '../../src/core/protocol'
 
 export const DEVICE_ID = 'tv-0001'
+/** A policy index holding the one policy NOTICE cites: POLICY_DIR for services under test. */
+export const TEST_POLICY_DIR = resolve(__dirname, 'fixtures/policy')
 export const DEVICE_SECRET = 'oem-provisioned-secret-0001'
 
 export class FakeClock {
@@ -88,6 +90,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       dev: false,
       deviceCredentials: new Map([[DEVICE_ID, DEVICE_SECRET]]),
       staticDir: join(dataDir, 'no-build'),
+      // The policy NOTICE cites (a served policy is required of every decision).
+      policyDir: TEST_POLICY_DIR,
       logLevel: 'debug',
       heartbeatMs: 200,
     },

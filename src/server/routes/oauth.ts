@@ -18,6 +18,7 @@ import { assertNotThrottled, countFailure } from '../auth/failures'
 import { acceptForms } from '../plugins/bodyParsers'
 import { safeEqual } from '../crypto'
 import { ApiError, OAuthError } from '../errors'
+import { displayName } from '../validation'
 
 interface DeviceAuthBody {
   client_id?: string
@@ -117,7 +118,13 @@ export default async function oauthRoutes(app: FastifyInstance) {
         throw e
       }
       if (cred.id !== undefined && cred.id !== deviceId) throw new OAuthError(400, 'invalid_request', 'client_id differs from the signing device.')
-      const p = await svc.create(deviceId, req.body.device_name ?? deviceId).catch((e) => {
+      let name = deviceId
+      try {
+        if (req.body.device_name !== undefined) name = displayName(req.body.device_name, 'device_name')
+      } catch (e) {
+        throw e instanceof ApiError ? new OAuthError(400, 'invalid_request', `device_name: ${e.message}`) : e
+      }
+      const p = await svc.create(deviceId, name).catch((e) => {
         if (e instanceof ApiError && e.status === 429) throw new OAuthError(429, 'slow_down', e.message)
         throw e
       })

@@ -29,9 +29,11 @@ import {
   type WithdrawalRequest,
 } from '../../core/protocol'
 import { hasDeviceSignature, verifyDevice } from '../auth/device'
+import { KnownPolicies, policyDirOf } from '../policies'
 import { waitForChange } from '../realtime/waitForChange'
 import type { IdempotentResult } from '../service/idempotency'
 import { iso } from '../service/status'
+import { deviceTime, displayName } from '../validation'
 
 type Params = { pairing_id: string }
 
@@ -53,6 +55,7 @@ function sendIdempotent(reply: FastifyReply, r: IdempotentResult) {
 
 export default async function pairingRoutes(app: FastifyInstance) {
   const svc = app.pairings
+  const policies = new KnownPolicies(policyDirOf(app.config))
 
   /**
    * The TV token, or the device credential of the pairing's own TV (its hash is returned and
@@ -80,7 +83,7 @@ export default async function pairingRoutes(app: FastifyInstance) {
     },
     async (req, reply) => {
       const deviceId = await verifyDevice(req, app, { openInDev: true })
-      const p = await svc.create(deviceId, req.body.device_name)
+      const p = await svc.create(deviceId, displayName(req.body.device_name, '/device_name'))
       const base = app.publicUrl()
       const qr = qrUrl(base, p.qrToken)
       const body: CreatePairingResponse = {
@@ -153,7 +156,7 @@ export default async function pairingRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const r = await svc.claim({ qrToken: req.body.qr_token, userCode: req.body.user_code, phoneName: req.body.phone_name, ip: req.ip })
+      const r = await svc.claim({ qrToken: req.body.qr_token, userCode: req.body.user_code, phoneName: displayName(req.body.phone_name, '/phone_name'), ip: req.ip })
       return reply.code(201).send(r)
     },
   )
@@ -196,6 +199,8 @@ export default async function pairingRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
+      policies.check(req.body.notice)
+      deviceTime(req.body.device_time)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
       const r = await svc.decide(id, key, req.body, { deviceHash })
       return sendIdempotent(reply, r)
@@ -220,6 +225,7 @@ export default async function pairingRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
+      deviceTime(req.body.device_time)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
       const r = await svc.withdraw(id, key, req.body, { deviceHash })
       return sendIdempotent(reply, r)
