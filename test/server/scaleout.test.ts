@@ -12,7 +12,7 @@ import Redis from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, configFromEnv } from '../../src/server/config'
-import { TEST_POLICY_DIR, decisionBody, openSse, request, type Res } from './helpers'
+import { decisionBody, openSse, request, type Res } from './helpers'
 import { freePort, startPostgres, startRedis, stopAll, type RunningPostgres, type RunningServer } from './helpers-backends'
 
 const ROOT = resolve(__dirname, '../..')
@@ -39,7 +39,7 @@ function spawnService(env: Record<string, string>) {
   dirs.push(dataDir)
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEV: '1', POLICY_DIR: TEST_POLICY_DIR, HEARTBEAT_SECONDS: '1', LIMIT_CLAIMS_PER_IP: '6', LIMIT_PAIRINGS_PER_DEVICE: '1000', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEV: '1', HEARTBEAT_SECONDS: '1', LIMIT_CLAIMS_PER_IP: '6', LIMIT_PAIRINGS_PER_DEVICE: '1000', ...env },
   })
   children.add(child)
   let out = ''
