@@ -76,13 +76,16 @@ if (softFdLimit() < needFds && !process.env.MIITEE_BENCH_ULIMIT) {
 
 const DEVICES = Array.from({ length: 16 }, (_, i) => [`bench-tv-${i}`, randomBytes(24).toString('hex')] as const)
 
+/** The host of the service under test, as it names itself (its default public URL: localhost and its port). */
+let signedHost = ''
+
 function signedCreate(i: number): Req {
   const [id, secret] = DEVICES[i % DEVICES.length]
   const body = JSON.stringify({ device_name: `Bench TV ${i % 1000}` })
   const ts = Math.floor(Date.now() / 1000)
   const nonce = randomBytes(16).toString('base64url')
   const bodySha256 = createHash('sha256').update(body).digest('hex')
-  const sig = createHmac('sha256', secret).update(signingInput({ method: 'POST', path: '/v1/pairings', timestamp: ts, nonce, bodySha256 })).digest('hex')
+  const sig = createHmac('sha256', secret).update(signingInput({ method: 'POST', host: signedHost, path: '/v1/pairings', timestamp: ts, nonce, bodySha256 })).digest('hex')
   return {
     method: 'POST',
     path: '/v1/pairings',
@@ -244,10 +247,13 @@ async function benchBackend(name: string, hello: Proc, storeEnv: Record<string, 
       LIMIT_CLAIMS_PER_IP: '1000000',
       LIMIT_CLAIMS_GLOBAL: '100000000',
       STATIC_DIR: join(dataDir, 'no-build'),
+      // The policy the decisions below cite.
+      POLICY_DIR: join(ROOT, 'test/server/fixtures/policy'),
       ...storeEnv,
     },
     ROOT,
   )
+  signedHost = `localhost:${svc.port}`
   try {
     // Each measured round of the service runs right after a baseline round, so both see the
     // same machine (other work on a shared machine moves absolute numbers a lot).

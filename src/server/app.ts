@@ -1,9 +1,8 @@
 // buildApp(config, deps) → a fastify instance with every route of the pairing service.
 // Clock, stores and the log destination are injectable so tests run over real HTTP on port 0.
-import { join } from 'node:path'
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify'
 import type { DestinationStream, Logger } from 'pino'
-import { ConfigError, type ServiceConfig } from './config'
+import { ConfigError, trustProxyOption, type ServiceConfig } from './config'
 import { Hasher, loadOrCreateServerSecret } from './crypto'
 import { createLogger, maskUrl } from './logger'
 import bodyParsersPlugin from './plugins/bodyParsers'
@@ -18,11 +17,10 @@ import pairingRoutes from './routes/pairings'
 import type { LedgerStore } from './storage/ledger'
 import type { LiveStore } from './storage/live'
 import { MemoryLiveStore } from './storage/memory-live'
-import { PgLedgerStore } from './storage/pg-ledger'
+import { openLedger } from './storage/open-ledger'
 import { RedisLiveStore } from './storage/redis-live'
-import { SqliteLedgerStore } from './storage/sqlite-ledger'
 
-export const LEDGER_FILE = 'ledger.sqlite'
+export { LEDGER_FILE } from './storage/open-ledger'
 
 export interface AppDeps {
   /** Milliseconds since the epoch (default Date.now). */
@@ -72,28 +70,34 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
   } else live = new MemoryLiveStore(clock)
   let ledger: LedgerStore
   try {
-    if (deps.ledger) ledger = deps.ledger
-    else if (config.databaseUrl)
-      ledger = await PgLedgerStore.open(config.databaseUrl, { onError: storeError }).catch((e: Error) => {
-        throw new ConfigError('DATABASE_URL', e.message)
-      })
-    else ledger = new SqliteLedgerStore(join(config.dataDir, LEDGER_FILE))
+    ledger = deps.ledger ?? (await openLedger(config, secret, logger))
   } catch (e) {
     if (ownLive) await live.close()
     throw e
   }
 
+  const c = config.connections
   const app = Fastify({
+    // Every connection ends: a request must arrive whole in time (a slow body or a silent
+    // half-header is cut), a silent connection is closed, and so is an unused keep-alive one.
+    requestTimeout: c.requestTimeoutMs,
+    connectionTimeout: c.idleTimeoutMs,
+    keepAliveTimeout: c.keepAliveTimeoutMs,
+    // Node checks the request and header deadlines on this period (30 s by default).
+    http: { headersTimeout: c.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(5000, Math.floor(Math.min(c.requestTimeoutMs, c.headersTimeoutMs) / 4))) },
     loggerInstance: logger as FastifyBaseLogger,
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (pino's redaction makes each one costly): lines carry reqId.
     childLoggerFactory: (logger) => logger,
     bodyLimit: config.bodyLimit,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
   })
+
+  // Past this many, new connections are dropped: descriptors stay for the ledger and the stores.
+  app.server.maxConnections = c.maxConnections
 
   await app.register(bodyParsersPlugin)
   await app.register(servicesPlugin, { config, live, ledger, hasher, clock, log: logger })

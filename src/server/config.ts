@@ -1,6 +1,7 @@
 // Service configuration from environment variables. A bad value stops the start with a
 // message naming the variable.
 import { readFileSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { DEVICE_ID_PATTERN, MAX_WAIT, PAIRING_EXPIRES_IN, POLL_INTERVAL } from '../core/protocol'
@@ -10,10 +11,12 @@ import { chooseLanAddress, lanPublicUrl, type Interfaces } from './lanAddress'
 export interface Limits {
   /** Claim attempts that reach one pairing, over its life. */
   claimsPerPairing: number
-  /** Claim attempts from one client address per window. */
+  /** Typed-code claim attempts from one client address (an IPv6 /64) per window. */
   claimsPerIp: number
   claimsPerIpWindowS: number
-  /** Claim attempts from everyone per window. */
+  /** Typed-code claim attempts from one network (an IPv4 /24, an IPv6 /48) per claimsPerIpWindowS. */
+  claimsPerPrefix: number
+  /** Typed-code claim attempts from everyone per window (QR claims, 130-bit tokens, are not counted). */
   claimsGlobal: number
   claimsGlobalWindowS: number
   /** Pairings one device may create per window. */
@@ -60,7 +63,8 @@ export interface ServiceConfig {
   /** The built TV app (`npm run build` output). */
   staticDir: string
   logLevel: string
-  trustProxy: boolean
+  /** Proxies whose `X-Forwarded-For` is believed: none, the nearest N hops, or these addresses/CIDRs. */
+  trustProxy: TrustProxy
   pairingTtlS: number
   pollIntervalS: number
   /** Time the phone has to send its provisioning request after the claim. */
@@ -87,7 +91,12 @@ export interface ServiceConfig {
   databaseUrl: string | null
   /** `SERVER_SECRET`: the server key (32 bytes); null = DATA_DIR/server-secret. */
   serverSecret: Buffer | null
+  /** `LEDGER_KEY`: the key of the ledger's chain and checkpoints (32 bytes); null = derived from the server key. */
+  ledgerKey: Buffer | null
 }
+
+/** `TRUST_PROXY`: false, a hop count, or proxy addresses / CIDRs (and proxy-addr's `loopback`, `linklocal`, `uniquelocal`). */
+export type TrustProxy = false | number | string[]
 
 export class ConfigError extends Error {
   constructor(readonly variable: string, message: string) {
@@ -120,6 +129,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     redisUrl: null,
     databaseUrl: null,
     serverSecret: null,
+    ledgerKey: null,
     policyDir: null,
     ...overrides,
     connections: {
@@ -136,6 +146,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
       claimsPerPairing: 5,
       claimsPerIp: 20,
       claimsPerIpWindowS: 600,
+      claimsPerPrefix: 100,
       claimsGlobal: 600,
       claimsGlobalWindowS: 60,
       pairingsPerDevice: 30,
@@ -202,6 +213,37 @@ function connectionLimits(env: Env, base: ConnectionLimits, heartbeatMs: number)
   if (c.idleTimeoutMs < quiet)
     throw new ConfigError('IDLE_TIMEOUT_SECONDS', `must be at least ${quiet / 1000} s: an event stream is quiet between heartbeats and a long-poll for up to ${MAX_WAIT} s`)
   return c
+}
+
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal']
+const TRUST_PROXY_HINT = 'give the number of proxies in front of the service (e.g. 1) or their addresses (e.g. 10.0.0.5,10.1.0.0/16)'
+
+/** Reads `TRUST_PROXY`; trusting every hop is refused, for then any client picks the address the limits count. */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const v = raw?.trim().toLowerCase() ?? ''
+  if (['', '0', 'false', 'no', 'off'].includes(v)) return false
+  if (['true', 'yes', 'on', 'all'].includes(v)) throw new ConfigError('TRUST_PROXY', `trusting every hop lets any client choose its own address: ${TRUST_PROXY_HINT}`)
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v)
+    if (hops > 16) throw new ConfigError('TRUST_PROXY', `expected 1–16 proxy hops, got ${hops}`)
+    return hops
+  }
+  const list = v.split(',').map((e) => e.trim())
+  for (const entry of list) {
+    if (PROXY_RANGE_NAMES.includes(entry)) continue
+    const [addr, bits, extra] = entry.split('/')
+    const family = isIP(addr ?? '')
+    const max = family === 6 ? 128 : 32
+    const okBits = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max)
+    if (!family || !okBits || extra !== undefined) throw new ConfigError('TRUST_PROXY', `${JSON.stringify(entry)} is not an address or CIDR: ${TRUST_PROXY_HINT}`)
+  }
+  return list
+}
+
+/** fastify's `trustProxy` for a TrustProxy: a hop count trusts that many nearest hops, whoever they are. */
+export function trustProxyOption(t: TrustProxy): false | string[] | ((address: string, hop: number) => boolean) {
+  if (typeof t === 'number') return t > 0 ? (_address, hop) => hop < t : false
+  return t
 }
 
 /** Parses `{ "<device id>": "<secret>" }` or `{ "devices": { ... } }`. */
@@ -273,6 +315,8 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
     if (!/^[0-9a-fA-F]{64}$/.test(rawSecret)) throw new ConfigError('SERVER_SECRET', 'expected 64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)')
     serverSecret = Buffer.from(rawSecret, 'hex')
   }
+  const rawLedgerKey = env.LEDGER_KEY?.trim()
+  if (rawLedgerKey && !/^[0-9a-fA-F]{64}$/.test(rawLedgerKey)) throw new ConfigError('LEDGER_KEY', 'expected 64 hex digits (32 random bytes, e.g. from `openssl rand -hex 32`)')
   const L = base.limits
   return {
     ...base,
@@ -285,7 +329,7 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
     deviceCredentials,
     staticDir: resolve(env.STATIC_DIR?.trim() || 'build'),
     logLevel,
-    trustProxy: bool(env, 'TRUST_PROXY') ?? false,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     pollIntervalS: int(env, 'POLL_INTERVAL_SECONDS', 1, 60) ?? base.pollIntervalS,
     decisionWindowS: int(env, 'DECISION_WINDOW_SECONDS', 30, 86_400) ?? base.decisionWindowS,
     heartbeatMs: heartbeatS !== undefined ? heartbeatS * 1000 : base.heartbeatMs,
@@ -294,6 +338,7 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
       claimsPerPairing: int(env, 'LIMIT_CLAIMS_PER_PAIRING', 1, 1000) ?? L.claimsPerPairing,
       claimsPerIp: int(env, 'LIMIT_CLAIMS_PER_IP', 1, 1_000_000) ?? L.claimsPerIp,
       claimsPerIpWindowS: L.claimsPerIpWindowS,
+      claimsPerPrefix: int(env, 'LIMIT_CLAIMS_PER_PREFIX', 1, 1_000_000) ?? L.claimsPerPrefix,
       claimsGlobal: int(env, 'LIMIT_CLAIMS_GLOBAL', 1, 100_000_000) ?? L.claimsGlobal,
       claimsGlobalWindowS: L.claimsGlobalWindowS,
       pairingsPerDevice: int(env, 'LIMIT_PAIRINGS_PER_DEVICE', 1, 100_000_000) ?? L.pairingsPerDevice,
@@ -306,5 +351,6 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
     redisUrl: redisUrl ?? null,
     databaseUrl: databaseUrl ?? null,
     serverSecret,
+    ledgerKey: rawLedgerKey ? Buffer.from(rawLedgerKey, 'hex') : null,
   }
 }

@@ -57,6 +57,14 @@ export class Hasher {
   }
 }
 
+/**
+ * The ledger key when LEDGER_KEY is not set: derived from the server key, so processes that
+ * share one share it. A separate LEDGER_KEY lets an auditor verify without the server key.
+ */
+export function deriveLedgerKey(serverKey: Buffer): Buffer {
+  return createHmac('sha256', serverKey).update('miitee-ledger-key').digest()
+}
+
 export function randomToken(bytes = BEARER_TOKEN_BYTES): string {
   return randomBytes(bytes).toString('base64url')
 }

@@ -3,8 +3,10 @@
 import type { AddressInfo } from 'node:net'
 import { buildApp } from './app'
 import { ConfigError, configFromEnv } from './config'
+import { openFileLimit, RESERVED_DESCRIPTORS } from './fileLimit'
 import { lanPublicUrl } from './lanAddress'
-import { startBanner } from './startBanner'
+import { KnownPolicies, policyDirOf } from './policies'
+import { DEV_MODE_WARNING, startBanner } from './startBanner'
 
 async function main(): Promise<void> {
   let config
@@ -29,10 +31,16 @@ async function main(): Promise<void> {
     throw e
   }
   const log = app.log
-  if (config.dev)
+  const files = openFileLimit()
+  if (files !== null && config.connections.maxConnections + RESERVED_DESCRIPTORS > files)
     log.warn(
-      'DEV MODE: device registration is OPEN — any client can create pairings without a device credential. Never run this way in production (set DEV=0).',
+      { max_connections: config.connections.maxConnections, open_file_limit: files },
+      `MAX_CONNECTIONS leaves fewer than ${RESERVED_DESCRIPTORS} of the open-file limit for the ledger and the stores: raise the limit (ulimit -n, systemd LimitNOFILE=) or lower MAX_CONNECTIONS`,
     )
+  const policies = new KnownPolicies(policyDirOf(config))
+  if (policies.count === 0)
+    log.warn({ policy_index: policies.indexFile }, 'no policy index: every decision is refused (unknown_policy) until the policy is built (npm run build) or POLICY_DIR names one')
+  if (config.dev) log.warn(DEV_MODE_WARNING)
   else if (config.deviceCredentials.size === 0)
     log.warn('no device credentials configured (DEVICE_CREDENTIALS_FILE): every TV registration will be refused')
 

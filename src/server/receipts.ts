@@ -42,7 +42,16 @@ export function receiptsDocument(records: LedgerRecord[], verify: VerifyResult, 
   return {
     format: 'miitee-consent-receipts/1',
     generated_at: now.toISOString(),
-    ledger: { records: records.length, head_hash: verify.head_hash, verified: verify.ok, first_bad: verify.first_bad ?? null },
+    ledger: {
+      records: records.length,
+      head_hash: verify.head_hash,
+      verified: verify.ok,
+      /** Whether record MACs and checkpoint signatures were checked (the ledger key was at hand). */
+      keyed: verify.keyed,
+      checkpoint: verify.checkpoint,
+      first_bad: verify.first_bad ?? null,
+      problems: verify.problems,
+    },
     receipts: records.map(receipt),
   }
 }

@@ -13,6 +13,12 @@ export interface BannerInput {
   dev: boolean
 }
 
+/** The start-up warning of dev mode: exactly what it opens, and what it leaves as it is. */
+export const DEV_MODE_WARNING =
+  'DEV MODE: device registration is OPEN — any client can create pairings (POST /v1/pairings, /oauth/device_authorization) without a device credential. ' +
+  'Nothing else is relaxed: decisions and withdrawals still need the pairing’s TV token or a signed device credential, and signed requests are still checked. ' +
+  'Never run this way in production (set DEV=0).'
+
 const LOOPBACK = ['127.0.0.1', '::1', '[::1]', 'localhost']
 
 /** The TV app's URL on this machine; wildcard hosts are opened as localhost. */

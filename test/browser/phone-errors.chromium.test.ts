@@ -174,14 +174,15 @@ describe('phone page: errors a person can act on', () => {
   })
 
   it('too many attempts on a QR claim: a wait with a retry button', async () => {
-    const svc = await service({ clock: new ManualClock(), config: { limits: { claimsPerIp: 1 } } })
+    // QR claims spend no guessing budget; the limit per pairing (over its 900 s) counts them.
+    const svc = await service({ clock: new ManualClock(), config: { limits: { claimsPerPairing: 1 } } })
     const other = await tvCreatePairing(svc)
-    await api(svc, 'POST', '/v1/claims', { body: { user_code: 'BCDFGHJK', phone_name: 'x' } })
+    await api(svc, 'POST', '/v1/claims', { body: { user_code: other.user_code, phone_name: 'x' } })
     const page = await phone()
     await page.goto(svc.url + qrPath(other))
     await expect.poll(() => title(page)).toBe('尝试次数过多')
     expect(await page.locator('#blocked-retry').isDisabled()).toBe(true)
-    expect(await page.locator('.card p').first().innerText()).toContain('10 分钟')
+    expect(await page.locator('.card p').first().innerText()).toContain('15 分钟')
     await checkPhoneState(page, 'blocked')
   })
 

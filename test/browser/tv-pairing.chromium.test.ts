@@ -39,6 +39,7 @@ import {
   type ServiceProcess,
 } from './harness/pairing'
 import { newPhoneContext, phoneShot } from './harness/phone'
+import { SIGNING_DEVICE, signingBridgeScript } from './harness/signingBridge'
 import { focusedRef, hookState, menuState, screenTexts, servedPolicyEntry, storageItem, waitForFirstRoute } from './harness/tv'
 
 const PHONE_NAME = 'Pixel 8' // what the phone page derives from its user agent (harness/phone.ts)
@@ -482,9 +483,12 @@ describe('TV pairing through an outage: a proxy between the TV and the service t
   beforeAll(async () => {
     requireBuild()
     await requirePhoneBuild()
-    svc = await startServiceProcess()
+    // The TV signs with a device credential (dev mode takes an unsigned TV's registration, never
+    // its tokenless decisions): a reloaded TV relays its outbox with that signature.
+    svc = await startServiceProcess({ env: { DEVICE_CREDENTIALS: JSON.stringify({ [SIGNING_DEVICE.id]: SIGNING_DEVICE.secret }) } })
     proxy = await startApiProxy(svc.port)
     chromium = await launchChromium()
+    await chromium.context.addInitScript(signingBridgeScript())
     tv = chromium.page
     // The TV app comes through the proxy, so its API calls (same origin) do too; the QR still
     // points at the service (PUBLIC_URL), where the phone goes directly.
@@ -581,7 +585,7 @@ describe('TV pairing through an outage: a proxy between the TV and the service t
     await backToContents(tv)
     const { pairingId, phone } = await toConsent(['bluetooth'], 'reload')
     const deviceId = await storageItem(tv, 'miitee.device-id')
-    expect(deviceId).toMatch(/^browser-[0-9a-f]{32}$/)
+    expect(deviceId).toBe(SIGNING_DEVICE.id)
 
     proxy.down('refuse')
     await key(tv, 'Left') // bluetooth: 允许

@@ -22,7 +22,7 @@ describe('static files never serve dot files', () => {
     writeFileSync(join(dir, 'phone', '.secret'), 'leaked')
     writeFileSync(join(dir, 'static', 'policy', 'index.json'), '[]')
     writeFileSync(join(dir, 'static', 'policy', '.draft.json'), '{"leaked":true}')
-    s = await startServer({ config: { staticDir: dir } })
+    s = await startServer({ config: { staticDir: dir, policyDir: null } })
   })
   afterAll(async () => {
     await s?.close()

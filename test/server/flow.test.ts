@@ -184,9 +184,15 @@ describe('pairing flow', () => {
     expect(root.status).toBe(503)
     expect(root.json.error).toBe('app_not_built')
     expect(root.json.message).toContain('npm run build')
-    const policy = await request(s, 'GET', '/policy/model.json')
-    expect(policy.status).toBe(404)
-    expect(policy.json.error).toBe('policy_not_built')
+    // This harness serves a policy index of its own (POLICY_DIR): a service without one says so.
+    const bare = await startServer({ config: { policyDir: null } })
+    try {
+      const policy = await request(bare, 'GET', '/policy/model.json')
+      expect(policy.status).toBe(404)
+      expect(policy.json.error).toBe('policy_not_built')
+    } finally {
+      await bare.close()
+    }
   })
 
   it('serves the built TV app and policy model from the same origin', async () => {
@@ -199,7 +205,7 @@ describe('pairing flow', () => {
     mkdirSync(join(dir, 'phone'))
     writeFileSync(join(dir, 'phone', 'index.html'), '<!DOCTYPE html><link rel="stylesheet" href="__ASSETS__/app.css"><script src="__ASSETS__/app.js" defer></script>')
     writeFileSync(join(dir, 'phone', 'app.js'), 'void 0')
-    const t = await startServer({ config: { staticDir: dir } })
+    const t = await startServer({ config: { staticDir: dir, policyDir: null } })
     try {
       const root = await request(t, 'GET', '/')
       expect(root.status).toBe(200)

@@ -12,9 +12,11 @@ import { Agent, fetch as undiciFetch } from 'undici'
 import { buildApp, type App, type AppDeps } from '../../src/server/app'
 import { defaultConfig, type Limits, type ServiceConfig } from '../../src/server/config'
 import { nodeSigningCrypto } from '../../src/server/crypto'
-import { signRequest } from '../../src/core/protocol'
+import { signRequest, signingHost } from '../../src/core/protocol'
 
 export const DEVICE_ID = 'tv-0001'
+/** A policy index holding the one policy NOTICE cites: POLICY_DIR for services under test. */
+export const TEST_POLICY_DIR = resolve(__dirname, 'fixtures/policy')
 export const DEVICE_SECRET = 'oem-provisioned-secret-0001'
 
 export class FakeClock {
@@ -88,6 +90,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       dev: false,
       deviceCredentials: new Map([[DEVICE_ID, DEVICE_SECRET]]),
       staticDir: join(dataDir, 'no-build'),
+      // The policy NOTICE cites (a served policy is required of every decision).
+      policyDir: TEST_POLICY_DIR,
       logLevel: 'debug',
       heartbeatMs: 200,
     },
@@ -176,11 +180,12 @@ export async function signed(
   method: string,
   path: string,
   body: string,
-  over: { deviceId?: string; secret?: string; timestamp?: number; nonce?: string } = {},
+  over: { deviceId?: string; secret?: string; timestamp?: number; nonce?: string; host?: string } = {},
 ): Promise<Record<string, string>> {
   return signRequest(
     {
       method,
+      host: over.host ?? signingHost(s.config.publicUrl ?? s.url),
       path,
       body,
       deviceId: over.deviceId ?? DEVICE_ID,

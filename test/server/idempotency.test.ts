@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { LedgerEntry, LedgerRecord, LedgerStore } from '../../src/server/storage/ledger'
 import { SqliteLedgerStore } from '../../src/server/storage/sqlite-ledger'
-import { decide, decisionBody, pendingPairing, request, startServer, type TestServer } from './helpers'
+import { DEVICE_ID, DEVICE_SECRET, decide, decisionBody, pendingPairing, request, signed, startServer, type TestServer } from './helpers'
 
 /** A ledger whose appends take `delayMs` (to hold a request in flight). */
 class SlowLedger implements LedgerStore {
@@ -159,5 +159,31 @@ describe('decision idempotency', () => {
     const w3 = await request(s, 'POST', path, { token: created.tv_token, body: { ...wb, scopes: ['bluetooth'] }, headers: { 'idempotency-key': 'w' } })
     expect(w3.status).toBe(422)
     expect((await s.app.ledger.byPairing(created.pairing_id)).map((r) => r.kind)).toEqual(['consent', 'withdrawal'])
+  })
+
+  it('checks that the TV is the pairing\'s own before replaying: another device with the same key and body is refused', async () => {
+    const other = { deviceId: 'tv-0002', secret: 'oem-provisioned-secret-0002' }
+    s = await startServer({ config: { deviceCredentials: new Map([[DEVICE_ID, DEVICE_SECRET], [other.deviceId, other.secret]]) } })
+    const { created } = await pendingPairing(s)
+    const asDevice = async (path: string, payload: unknown, who: { deviceId: string; secret: string }) => {
+      const raw = JSON.stringify(payload)
+      return request(s, 'POST', path, { raw, headers: { ...(await signed(s, 'POST', path, raw, who)), 'idempotency-key': 'same-key' } })
+    }
+    const own = { deviceId: DEVICE_ID, secret: DEVICE_SECRET }
+    const decisionPath = `/v1/pairings/${created.pairing_id}/decision`
+    const mine = await asDevice(decisionPath, body, own)
+    expect(mine.status).toBe(201)
+    const theirs = await asDevice(decisionPath, body, other)
+    expect([theirs.status, theirs.json.error]).toEqual([403, 'forbidden'])
+    expect(theirs.text).not.toContain(mine.json.receipt_id)
+    expect((await asDevice(decisionPath, body, own)).headers['idempotent-replayed']).toBe('true')
+
+    const withdrawalPath = `/v1/pairings/${created.pairing_id}/withdrawal`
+    const wb = { screen_id: 'privacy', app_version: '0.1.0', device_time: '2030-01-01T01:00:00Z' }
+    const withdrawn = await asDevice(withdrawalPath, wb, own)
+    expect(withdrawn.status).toBe(201)
+    const replayed = await asDevice(withdrawalPath, wb, other)
+    expect([replayed.status, replayed.json.error]).toEqual([403, 'forbidden'])
+    expect(replayed.text).not.toContain(withdrawn.json.receipt_id)
   })
 })

@@ -1,9 +1,13 @@
-// User-code guessing is stopped by limits held in the store: per client address, in total,
-// and per pairing.
-import { describe, expect, it } from 'vitest'
+// User-code guessing is stopped by limits held in the store: per client address, per network,
+// in total, and per pairing. QR claims (130-bit tokens) spend none of the guessing budget, so a
+// flood of typed guesses cannot stop a real scan, on one process or several sharing Redis.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { USER_CODE_ALPHABET } from '../../src/core/protocol'
+import type { LiveStore } from '../../src/server/storage/live'
 import { MemoryLiveStore } from '../../src/server/storage/memory-live'
-import { FakeClock, createPairing, qrToken, request, startServer } from './helpers'
+import { RedisLiveStore } from '../../src/server/storage/redis-live'
+import { startRedis, stopAll, type RunningServer } from './helpers-backends'
+import { FakeClock, createPairing, qrToken, request, startServer, type TestServer } from './helpers'
 
 function guess(i: number): string {
   let code = ''
@@ -73,5 +77,90 @@ describe('claim limits', () => {
       await b.close()
       await live.close()
     }
+  })
+})
+
+/** `n` typed guesses, each from its own loopback address, spread over `servers`; their statuses. */
+async function guessFlood(servers: TestServer[], n: number): Promise<number[]> {
+  const statuses: number[] = []
+  for (let i = 0; i < n; i++) {
+    const from = `127.1.${1 + (i >> 8)}.${1 + (i & 255)}`
+    statuses.push((await request(servers[i % servers.length], 'POST', '/v1/claims', { body: { user_code: guess(i), phone_name: 'x' }, from })).status)
+  }
+  return statuses
+}
+
+/** During the flood: a QR scan on each server claims its pairing; a typed code waits for the window. */
+async function scansStillPair(servers: TestServer[]): Promise<void> {
+  for (const [k, s] of servers.entries()) {
+    const scanned = await createPairing(s)
+    const scan = await request(s, 'POST', '/v1/claims', { body: { qr_token: qrToken(scanned), phone_name: 'Alice' }, from: `127.3.0.${k + 1}` })
+    expect(scan.status, scan.text).toBe(201)
+    expect(scan.json.state).toBe('claimed')
+    const typedTv = await createPairing(s)
+    const typed = await request(s, 'POST', '/v1/claims', { body: { user_code: typedTv.user_code, phone_name: 'typed' }, from: `127.2.0.${k + 1}` })
+    expect(typed.status).toBe(429)
+    expect(typed.json.message).toMatch(/scan the QR code/)
+  }
+}
+
+describe('a guessing flood from many addresses', () => {
+  it('spends the typed-code budget only: a real QR scan still pairs', async () => {
+    const s = await startServer({ config: { limits: { claimsGlobal: 40 } } })
+    try {
+      const statuses = await guessFlood([s], 120)
+      expect(statuses.filter((x) => x === 404)).toHaveLength(40)
+      expect(statuses.slice(40).every((x) => x === 429)).toBe(true)
+      await scansStillPair([s])
+      // unknown QR tokens are not guesses either: they spend nothing
+      for (let i = 0; i < 30; i++) expect((await request(s, 'POST', '/v1/claims', { body: { qr_token: 'A'.repeat(25) + 'BCDFGHJKMN'[i % 10], phone_name: 'x' } })).status).toBe(404)
+      s.clock.advance(60_000)
+      expect((await guessFlood([s], 1))[0]).toBe(404)
+    } finally {
+      await s.close()
+    }
+  }, 30_000)
+
+  it('limits typed codes per network prefix (/24) as well as per address', async () => {
+    const s = await startServer({ config: { limits: { claimsPerIp: 5, claimsPerPrefix: 12, claimsGlobal: 1000 } } })
+    try {
+      const statuses: number[] = []
+      for (let i = 0; i < 20; i++) statuses.push((await request(s, 'POST', '/v1/claims', { body: { user_code: guess(i), phone_name: 'x' }, from: `127.0.5.${i + 1}` })).status)
+      expect(statuses).toEqual([...Array(12).fill(404), ...Array(8).fill(429)])
+      expect((await request(s, 'POST', '/v1/claims', { body: { user_code: guess(50), phone_name: 'x' }, from: '127.0.6.1' })).status).toBe(404)
+    } finally {
+      await s.close()
+    }
+  })
+
+  describe('two service processes sharing Redis', () => {
+    let redis: RunningServer
+    beforeAll(async () => {
+      redis = await startRedis()
+    }, 30_000)
+    afterAll(async () => {
+      await stopAll()
+    }, 30_000)
+
+    it('share the typed-code budget, and a QR scan pairs on either during the flood', async () => {
+      const clock = new FakeClock()
+      const stores: LiveStore[] = [
+        await RedisLiveStore.connect(redis.url, { prefix: 'flood:', clock: clock.now }),
+        await RedisLiveStore.connect(redis.url, { prefix: 'flood:', clock: clock.now }),
+      ]
+      const servers = [
+        await startServer({ clock, deps: { live: stores[0] }, config: { limits: { claimsGlobal: 30 } } }),
+        await startServer({ clock, deps: { live: stores[1] }, config: { limits: { claimsGlobal: 30 } } }),
+      ]
+      try {
+        const statuses = await guessFlood(servers, 80)
+        expect(statuses.filter((x) => x === 404)).toHaveLength(30)
+        expect(statuses.slice(30).every((x) => x === 429)).toBe(true)
+        await scansStillPair(servers)
+      } finally {
+        for (const s of servers) await s.close()
+        for (const l of stores) await l.close()
+      }
+    }, 30_000)
   })
 })

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConfigError, configFromEnv } from '../../src/server/config'
 import { chooseLanAddress } from '../../src/server/lanAddress'
-import { decisionBody, ledgerCli, request } from './helpers'
+import { TEST_POLICY_DIR, decisionBody, ledgerCli, request } from './helpers'
 
 const ROOT = resolve(__dirname, '../..')
 const children: ChildProcessWithoutNullStreams[] = []
@@ -31,7 +31,7 @@ interface Service {
 function startService(env: Record<string, string>): Promise<Service> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', HOST: '127.0.0.1', POLICY_DIR: TEST_POLICY_DIR, ...env },
   })
   children.push(child)
   let out = ''

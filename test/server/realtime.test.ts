@@ -1,5 +1,5 @@
 // Following a pairing: SSE with Last-Event-ID resume and heartbeats, long-poll answering at
-// the first change, and plain polling paced with slow_down.
+// the first change, and polling paced with slow_down (plain polls and long-polls answered at once).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { claim, createPairing, decide, decisionBody, openSse, request, requestScopes, startServer, type TestServer } from './helpers'
 
@@ -110,7 +110,31 @@ describe('plain polling', () => {
     // the phone is paced on its own
     const c = await claim(s, created)
     expect((await request(s, 'GET', path, { token: c.phone_token })).status).toBe(200)
-    // long-poll is not paced
-    expect((await request(s, 'GET', `${path}?wait=1&after=1`, { token: created.tv_token })).status).toBe(200)
+    // a long-poll answered at once is a poll like any other: too soon after the last one
+    const early = await request(s, 'GET', `${path}?wait=1&after=1`, { token: created.tv_token })
+    expect(early.status).toBe(429)
+    expect(early.json.error).toBe('slow_down')
+  })
+
+  it('paces long-polls answered at once (`after=0`), never one that waited for its event', async () => {
+    const created = await createPairing(s)
+    const c = await claim(s, created)
+    const path = `/v1/pairings/${created.pairing_id}`
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++) statuses.push((await request(s, 'GET', `${path}?wait=1&after=0`, { token: created.tv_token })).status)
+    expect(statuses).toEqual([200, 429, 429, 429, 429, 429])
+    // The phone is paced on its own.
+    expect((await request(s, 'GET', `${path}?wait=1&after=0`, { token: c.phone_token })).status).toBe(200)
+    // A long-poll following the newest event waits, and its answer at the change is not refused,
+    // however soon it comes after the refused polls.
+    const waiting = request(s, 'GET', `${path}?wait=5&after=2`, { token: created.tv_token })
+    await new Promise((r) => setTimeout(r, 100))
+    expect((await requestScopes(s, created, c.phone_token, ['bluetooth'])).status).toBe(202)
+    const answered = await waiting
+    expect(answered.status).toBe(200)
+    expect(answered.json.state).toBe('consent_pending')
+    // Once the raised interval has passed, an answer at once is served again.
+    s.clock.advance(60_000)
+    expect((await request(s, 'GET', `${path}?wait=1&after=0`, { token: created.tv_token })).status).toBe(200)
   })
 })

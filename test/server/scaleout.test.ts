@@ -12,7 +12,7 @@ import Redis from 'ioredis'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ConfigError, configFromEnv } from '../../src/server/config'
-import { decisionBody, openSse, request, type Res } from './helpers'
+import { TEST_POLICY_DIR, decisionBody, openSse, request, type Res } from './helpers'
 import { freePort, startPostgres, startRedis, stopAll, type RunningPostgres, type RunningServer } from './helpers-backends'
 
 const ROOT = resolve(__dirname, '../..')
@@ -39,7 +39,7 @@ function spawnService(env: Record<string, string>) {
   dirs.push(dataDir)
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEV: '1', HEARTBEAT_SECONDS: '1', LIMIT_CLAIMS_PER_IP: '6', LIMIT_PAIRINGS_PER_DEVICE: '1000', ...env },
+    env: { ...process.env, HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', DEV: '1', POLICY_DIR: TEST_POLICY_DIR, HEARTBEAT_SECONDS: '1', LIMIT_CLAIMS_PER_IP: '6', LIMIT_PAIRINGS_PER_DEVICE: '1000', ...env },
   })
   children.add(child)
   let out = ''
@@ -184,9 +184,13 @@ describe('several service processes on shared Redis and PostgreSQL', () => {
         const ids = []
         for (let i = 0; i < 4; i++) ids.push((await resumed.next()).id)
         expect(ids).toEqual(['2', '3', '4', '5'])
-        await resumed.until(() => resumed.comments >= 1, 3000)
+        // Every granted scope is withdrawn: the pairing is settled, so the stream ends after the replay.
+        await expect(resumed.until(() => false, 3000)).rejects.toThrow('stream ended')
         expect(resumed.pending()).toBe(0)
         resumed.close()
+        // A client that has seen the last event is told there is nothing more (204), on either process.
+        const after = await request(A, 'GET', `/v1/pairings/${p.pairing_id}/events`, { token: p.tv_token, headers: { 'last-event-id': '5' } })
+        expect(after.status).toBe(204)
       } finally {
         phone.close()
       }

@@ -3,21 +3,24 @@
 // redis-server and PostgreSQL started here on free loopback ports). Each case opens two
 // "handles" on the same state, as two service processes would: for memory the same object,
 // for Redis and PostgreSQL separate connections. Time is an injected clock.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { LedgerEntry, LedgerStore } from '../../src/server/storage/ledger'
+import { canonicalJson } from '../../src/core/protocol'
+import { chainHash, unkeyedHash, type LedgerEntry, type LedgerStore } from '../../src/server/storage/ledger'
 import type { LiveStore, NewEvent, PairingRecord } from '../../src/server/storage/live'
 import { MemoryLiveStore } from '../../src/server/storage/memory-live'
+import { PG_LEDGER_MIGRATIONS } from '../../src/server/storage/migrations/pg-ledger'
 import { PgLedgerStore } from '../../src/server/storage/pg-ledger'
 import { RedisLiveStore } from '../../src/server/storage/redis-live'
 import { SqliteLedgerStore } from '../../src/server/storage/sqlite-ledger'
 import type { PairingEventType } from '../../src/core/protocol'
 import { startPostgres, startRedis, stopAll, type RunningPostgres, type RunningServer } from './helpers-backends'
-import { FakeClock, claim, createPairing, decide, decisionBody, openSse, request, requestScopes, startServer } from './helpers'
+import { FakeClock, claim, createPairing, decide, decisionBody, ledgerCli, openSse, request, requestScopes, startServer } from './helpers'
 import { seededRandom } from '../../tools/lib/seededRandom'
 
 // ---- backends -------------------------------------------------------------------------------
@@ -27,8 +30,12 @@ interface LiveSpace {
   open(): Promise<LiveStore>
 }
 
+/** The key every ledger handle here chains under (as the processes of one deployment share one). */
+const LEDGER_KEY = randomBytes(32)
+
 interface LedgerSpace {
-  open(): Promise<LedgerStore>
+  /** A handle under LEDGER_KEY (or `key`). */
+  open(key?: Buffer): Promise<LedgerStore>
   /** Runs an UPDATE / DELETE as a client of the database would (the triggers apply). */
   write(sql: string): Promise<void>
   /** The same with the append-only triggers switched off: what someone with the files could do. */
@@ -87,7 +94,7 @@ const memoryBackend: Backend = {
       }
     }
     return {
-      open: async () => closeLater(new SqliteLedgerStore(file)),
+      open: async (key = LEDGER_KEY) => closeLater(new SqliteLedgerStore(file, { key })),
       write: async (sql) => run(sql, false),
       forge: async (sql) => run(sql, true),
     }
@@ -117,7 +124,7 @@ const sharedBackend: Backend = {
       }
     }
     return {
-      open: async () => closeLater(await PgLedgerStore.open(url)),
+      open: async (key = LEDGER_KEY) => closeLater(await PgLedgerStore.open(url, { key })),
       write: (sql) => run(sql, false),
       forge: (sql) => run(sql, true),
     }
@@ -150,7 +157,7 @@ function ev(type: PairingEventType): NewEvent {
   return { type, data: (r, id) => JSON.stringify({ type, state: r.state, version: r.version, eventId: r.eventId, id }) }
 }
 
-function entry(i: number, pairingId = `p${i % 3}`): LedgerEntry {
+function entry(i: number, pairingId = `p${i}`, over: Partial<LedgerEntry> = {}): LedgerEntry {
   return {
     kind: 'consent',
     receipt_id: `receipt-${i}`,
@@ -167,7 +174,13 @@ function entry(i: number, pairingId = `p${i % 3}`): LedgerEntry {
     firmware_version: i % 2 ? null : 'RDK-2024Q4',
     server_time: '2030-01-01T00:00:00.000Z',
     device_time: '2030-01-01T00:00:01.000Z',
+    ...over,
   }
+}
+
+/** A SQL string literal. */
+function sqlText(t: string): string {
+  return `'${t.replace(/'/g, "''")}'`
 }
 
 async function eventually(pred: () => boolean, ms = 3000): Promise<void> {
@@ -382,6 +395,22 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
       expect(await b.incr('limit:x', 1000)).toEqual({ count: 2, resetAt: t0 + 2000 })
     })
 
+    it('peeks at a counter without counting: the window\'s count, 0 when it has none or it ended', async () => {
+      const clock = new FakeClock()
+      const space = await backend.liveSpace(clock)
+      const [a, b] = [await space.open(), await space.open()]
+      const t0 = clock.now()
+      expect(await a.peek('limit:p')).toEqual({ count: 0, resetAt: t0 })
+      await a.incr('limit:p', 1000)
+      await b.incr('limit:p', 1000)
+      expect(await b.peek('limit:p')).toEqual({ count: 2, resetAt: t0 + 1000 })
+      expect(await a.peek('limit:p')).toEqual({ count: 2, resetAt: t0 + 1000 })
+      expect(await a.incr('limit:p', 1000)).toEqual({ count: 3, resetAt: t0 + 1000 })
+      clock.advance(1000)
+      expect(await b.peek('limit:p')).toEqual({ count: 0, resetAt: t0 + 1000 })
+      expect(await a.incr('limit:p', 1000)).toEqual({ count: 1, resetAt: t0 + 2000 })
+    })
+
     it('paces polls: tolerance, increments up to the maximum, measured from the previous poll', async () => {
       const clock = new FakeClock()
       const space = await backend.liveSpace(clock)
@@ -467,7 +496,8 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
       expect(stored).toEqual(bySeq)
       expect(await a.byPairing('p1')).toEqual(bySeq.filter((r) => r.pairing_id === 'p1'))
       expect(await a.byPairing('p-none')).toEqual([])
-      expect(await a.verify()).toEqual({ ok: true, count: 40, head_hash: bySeq[39].hash })
+      expect(await a.verify()).toMatchObject({ ok: true, count: 40, total: 40, head_hash: bySeq[39].hash, keyed: true, problems: [] })
+      expect((await b.verify()).checkpoint).toMatchObject({ count: 40, head_hash: bySeq[39].hash })
       const more = await b.append(entry(41))
       expect(more).toMatchObject({ seq: 41, prev_hash: bySeq[39].hash, receipt_id: 'receipt-41' })
       expect((await a.verify()).count).toBe(41)
@@ -484,13 +514,72 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
 
       await space.forge(`UPDATE ledger SET body = replace(body, '"network":"denied"', '"network":"granted"') WHERE seq = 2`)
       expect((await store.byPairing(recs[1].pairing_id)).find((r) => r.seq === 2)?.decisions.network).toBe('granted')
-      expect(await store.verify()).toMatchObject({ ok: false, count: 1, head_hash: recs[0].hash, first_bad: { seq: 2, receipt_id: 'receipt-2' } })
+      expect(await store.verify()).toMatchObject({ ok: false, count: 1, head_hash: recs[0].hash, first_bad: { code: 'hash_mismatch', seq: 2, receipt_id: 'receipt-2' } })
 
       const other = await backend.ledgerSpace()
       const store2 = await other.open()
       for (let i = 1; i <= 4; i++) await store2.append(entry(i))
       await other.forge('DELETE FROM ledger WHERE seq = 3')
-      expect(await store2.verify()).toMatchObject({ ok: false, count: 2, first_bad: { seq: 4, receipt_id: 'receipt-4', reason: 'sequence gap: expected 3' } })
+      expect(await store2.verify()).toMatchObject({ ok: false, count: 2, first_bad: { code: 'sequence_gap', seq: 4, receipt_id: 'receipt-4', message: 'expected record #3: a record is missing or was inserted' } })
+    })
+
+    it('one consent per pairing and one record per request, also between two handles appending at once', async () => {
+      const space = await backend.ledgerSpace()
+      const [a, b] = [await space.open(), await space.open()]
+      const race = await Promise.allSettled([a.append(entry(1, 'p-race')), b.append(entry(2, 'p-race'))])
+      const won = race.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+      const lost = race.flatMap((r) => (r.status === 'rejected' ? [r.reason] : []))
+      expect(won).toHaveLength(1)
+      expect(lost).toMatchObject([{ code: 'consent_exists', existing: { receipt_id: won[0].receipt_id, seq: won[0].seq } }])
+      await expect(b.append({ ...entry(3, 'p-race'), decision_id: won[0].decision_id })).rejects.toMatchObject({ code: 'duplicate_request', existing: won[0] })
+      const w = entry(4, 'p-race', { kind: 'withdrawal', refers_to: won[0].receipt_id, decisions: { bluetooth: 'withdrawn' } })
+      await expect(a.append({ ...w, decisions: { location: 'withdrawn' } })).rejects.toMatchObject({ code: 'not_withdrawable' })
+      expect(await a.append(w)).toMatchObject({ kind: 'withdrawal', refers_to: won[0].receipt_id })
+      await expect(b.append({ ...w, receipt_id: 'receipt-5', decision_id: 'decision-5' })).rejects.toMatchObject({ code: 'not_withdrawable' })
+      await expect(b.append(entry(6, 'p-none', { kind: 'withdrawal', refers_to: 'receipt-x', decisions: { bluetooth: 'withdrawn' } }))).rejects.toMatchObject({ code: 'no_consent' })
+      // Past the store, the database's unique index refuses a second consent.
+      const head = (await a.verify()).head_hash
+      const body = canonicalJson({ ...entry(7, 'p-race'), seq: 3, prev_hash: head })
+      await expect(space.write(`INSERT INTO ledger (seq, receipt_id, pairing_id, kind, body, prev_hash, hash) VALUES (3, 'receipt-7', 'p-race', 'consent', ${sqlText(body)}, '${head}', 'x')`)).rejects.toThrow(
+        /unique/i,
+      )
+      expect(await a.verify()).toMatchObject({ ok: true, total: 2 })
+    })
+
+    it('verify names a cut-off tail, a history rewritten and re-chained, and a forged consent; another key is refused', async () => {
+      const build = async () => {
+        const space = await backend.ledgerSpace()
+        const store = await space.open()
+        for (let i = 1; i <= 4; i++) await store.append(entry(i))
+        return { space, store }
+      }
+      const cut = await build()
+      await cut.space.forge('DELETE FROM ledger WHERE seq = 4')
+      expect((await cut.store.verify()).problems).toEqual([expect.objectContaining({ code: 'truncated', seq: 4 })])
+
+      const rewritten = await build()
+      const records = []
+      for await (const r of rewritten.store.records()) records.push(r)
+      let prev = records[0].hash
+      const updates = records.slice(1).map((r) => {
+        const { hash: _h, ...rest } = r
+        const text = canonicalJson({ ...rest, decisions: { ...r.decisions, network: 'granted' }, prev_hash: prev })
+        const hash = unkeyedHash(prev, text)
+        const sql = `UPDATE ledger SET body = ${sqlText(text)}, prev_hash = '${prev}', hash = '${hash}' WHERE seq = ${r.seq}`
+        prev = hash
+        return sql
+      })
+      await rewritten.space.forge(updates.join('; '))
+      expect((await rewritten.store.verify()).first_bad).toMatchObject({ code: 'unkeyed_after_keyed', seq: 2, receipt_id: 'receipt-2' })
+
+      const forged = await build()
+      const last = (await forged.store.verify()).head_hash
+      const text = canonicalJson({ ...entry(5), seq: 5, prev_hash: last })
+      await forged.space.forge(
+        `INSERT INTO ledger (seq, receipt_id, pairing_id, kind, body, prev_hash, hash) VALUES (5, 'receipt-5', 'p5', 'consent', ${sqlText(text)}, '${last}', '${chainHash(randomBytes(32), last, text)}')`,
+      )
+      expect((await forged.store.verify()).problems).toEqual([expect.objectContaining({ code: 'hash_mismatch', seq: 5, receipt_id: 'receipt-5' })])
+      await expect(forged.space.open(randomBytes(32))).rejects.toThrow(/another ledger key/)
     })
 
     it('an acknowledged append is there for a new handle after the writer is gone', async () => {
@@ -732,7 +821,7 @@ describe('Redis and PostgreSQL specifics', () => {
     const c = new pg.Client({ connectionString: url })
     await c.connect()
     try {
-      expect((await c.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows).toEqual([{ version: 1, name: 'ledger' }])
+      expect((await c.query('SELECT version, name FROM schema_migrations ORDER BY version')).rows).toEqual(PG_LEDGER_MIGRATIONS.map((m) => ({ version: m.version, name: m.name })))
       closeLater(await PgLedgerStore.open(url, { existing: true }))
       await c.query("INSERT INTO schema_migrations (version, name) VALUES (99, 'from the future')")
       await expect(PgLedgerStore.open(url)).rejects.toThrow(/version\(s\) 99, newer than this service knows/)
@@ -740,6 +829,78 @@ describe('Redis and PostgreSQL specifics', () => {
       await c.end()
     }
     await expect(PgLedgerStore.open(`postgres://miitee@127.0.0.1:1/x`, { connectTimeoutMs: 1000 })).rejects.toThrow(/cannot connect to PostgreSQL/)
+  })
+
+  it('PostgreSQL: a ledger of schema version 1 holding duplicates migrates; they stay and are reported, new ones are refused', async () => {
+    const url = await postgres!.createDatabase()
+    const v1 = await PgLedgerStore.open(url, { migrations: [PG_LEDGER_MIGRATIONS[0]] })
+    const first = await v1.append(entry(1, 'p-dup'))
+    await v1.append(entry(2))
+    await v1.close()
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    try {
+      // the second consent a stalled append let in, chained as version 1 did
+      const head = (await c.query<{ hash: string }>('SELECT hash FROM ledger WHERE seq = 2')).rows[0].hash
+      const body = canonicalJson({ ...entry(3, 'p-dup'), seq: 3, prev_hash: head })
+      await c.query("INSERT INTO ledger (seq, receipt_id, pairing_id, kind, body, prev_hash, hash) VALUES (3, 'receipt-3', 'p-dup', 'consent', $1, $2, $3)", [body, head, unkeyedHash(head, body)])
+
+      const store = closeLater(await PgLedgerStore.open(url, { key: LEDGER_KEY }))
+      await expect(store.append(entry(4, 'p-dup'))).rejects.toMatchObject({ code: 'consent_exists', existing: { receipt_id: first.receipt_id } })
+      expect(await store.append(entry(5))).toMatchObject({ seq: 4 })
+      expect(await store.verify()).toMatchObject({
+        ok: false,
+        count: 4,
+        unkeyed_records: 3,
+        checkpoint: { count: 4 },
+        problems: [{ code: 'duplicate_consent', seq: 3, receipt_id: 'receipt-3' }],
+      })
+      const last = await store.verify()
+      const dup = canonicalJson({ ...entry(6, 'p-dup'), seq: 5, prev_hash: last.head_hash })
+      await expect(
+        c.query("INSERT INTO ledger (seq, receipt_id, pairing_id, kind, body, prev_hash, hash) VALUES (5, 'receipt-6', 'p-dup', 'consent', $1, $2, 'x')", [dup, last.head_hash]),
+      ).rejects.toThrow(/ledger_one_consent/)
+    } finally {
+      await c.end()
+    }
+  })
+
+  it("PostgreSQL: the service's role may only read and append; checkpoints are out of its reach, and an owner role is warned", async () => {
+    const url = await postgres!.createDatabase()
+    const role = `svc_${process.pid}_${Date.now() % 100000}`
+    const owner = new pg.Client({ connectionString: url })
+    await owner.connect()
+    const asService = new URL(url)
+    asService.username = role
+    const svc = new pg.Client({ connectionString: asService.href })
+    try {
+      await owner.query(`CREATE ROLE ${role} LOGIN`)
+      const cli = await ledgerCli(['migrate', '--database-url', url, '--grant-to', role])
+      expect([cli.code, cli.stdout]).toEqual([0, `ledger schema up to date; ${role} may read and append, nothing else\n`])
+      const warnings: string[] = []
+      const store = closeLater(await PgLedgerStore.open(asService.href, { key: LEDGER_KEY, onWarning: (m) => warnings.push(m) }))
+      expect(warnings).toEqual([])
+      const rec = await store.append(entry(1))
+      expect(await store.verify()).toMatchObject({ ok: true, checkpoint: { count: 1, head_hash: rec.hash } })
+      await svc.connect()
+      for (const sql of [
+        'DELETE FROM ledger_checkpoints',
+        "UPDATE ledger_checkpoints SET mac = 'x'",
+        'TRUNCATE ledger_checkpoints',
+        'ALTER TABLE ledger_checkpoints DISABLE TRIGGER USER',
+        'DROP TABLE ledger_checkpoints',
+        "UPDATE ledger SET hash = 'x'",
+        'ALTER TABLE ledger DISABLE TRIGGER USER',
+        'DROP INDEX ledger_one_consent',
+      ])
+        await expect(svc.query(sql), sql).rejects.toThrow(/permission denied|must be owner/)
+      const ownerWarnings: string[] = []
+      closeLater(await PgLedgerStore.open(url, { key: LEDGER_KEY, onWarning: (m) => ownerWarnings.push(m) }))
+      expect(ownerWarnings).toEqual([expect.stringMatching(/owns the ledger tables/)])
+    } finally {
+      await svc.end().catch(() => undefined)
+      await owner.end()
+    }
   })
 
   it('PostgreSQL: every append commits with synchronous_commit on, even where the database default is off', async () => {

@@ -23,7 +23,7 @@ export default fp(async function openapi(app: FastifyInstance) {
             type: 'apiKey',
             in: 'header',
             name: 'X-Miitee-Signature',
-            description: 'HMAC-SHA256 hex over METHOD\\nPATH\\nTIMESTAMP\\nNONCE\\nSHA256(body), with X-Miitee-Device, X-Miitee-Timestamp, X-Miitee-Nonce',
+            description: 'HMAC-SHA256 hex over METHOD\\nHOST\\nPATH\\nTIMESTAMP\\nNONCE\\nSHA256(body) (HOST: the issuer\'s host), with X-Miitee-Device, X-Miitee-Timestamp, X-Miitee-Nonce',
           },
         },
       },

@@ -30,9 +30,13 @@ export default fp<ServiceDeps>(
   async function services(app, deps) {
     const { config, live, ledger, hasher, clock, log } = deps
     const pairings = new PairingService(deps)
-    const sseHub = new SseHub(config.heartbeatMs, (ids) => {
-      for (const id of ids) pairings.tick(id).catch((e) => log.warn({ err: e }, 'pairing deadline check failed'))
-    })
+    const sseHub = new SseHub(
+      config.heartbeatMs,
+      (ids) => {
+        for (const id of ids) pairings.tick(id).catch((e) => log.warn({ err: e }, 'pairing deadline check failed'))
+      },
+      { perToken: config.connections.maxStreamsPerToken, perAddress: config.connections.maxStreamsPerAddress },
+    )
 
     let listeningUrl: string | null = null
     const publicUrl = () => {

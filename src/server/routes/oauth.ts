@@ -2,6 +2,7 @@
 // client can pair a TV: the device_code stands for the pairing, the access token is the TV token.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import {
+  DEVICE_ID_PATTERN,
   DeviceAuthorizationRequestSchema,
   DeviceAuthorizationResponseSchema,
   OAUTH_DEVICE_CODE_GRANT,
@@ -13,8 +14,11 @@ import {
   qrUrl,
 } from '../../core/protocol'
 import { hasDeviceSignature, verifyDevice } from '../auth/device'
+import { assertNotThrottled, countFailure } from '../auth/failures'
+import { acceptForms } from '../plugins/bodyParsers'
 import { safeEqual } from '../crypto'
 import { ApiError, OAuthError } from '../errors'
+import { displayName } from '../validation'
 
 interface DeviceAuthBody {
   client_id?: string
@@ -62,12 +66,26 @@ async function formOnly(req: FastifyRequest): Promise<void> {
 
 export default async function oauthRoutes(app: FastifyInstance) {
   const svc = app.pairings
+  // The only routes that take a form body: this plugin's encapsulated context.
+  acceptForms(app)
 
-  function checkSecret(id: string | undefined, secret: string): string {
-    const known = id !== undefined ? app.config.deviceCredentials.get(id) : undefined
+  /** The client id whose secret this is; guesses are limited per client id, as failed signatures are. */
+  async function checkSecret(id: string | undefined, secret: string): Promise<string> {
+    const failed = () => new OAuthError(401, 'invalid_client', 'Client authentication failed.', { headers: { 'www-authenticate': 'Basic' } })
+    if (id === undefined || !DEVICE_ID_PATTERN.test(id)) throw failed()
+    try {
+      await assertNotThrottled(app, id)
+    } catch (e) {
+      if (e instanceof ApiError) throw new OAuthError(429, 'invalid_client', e.message, { headers: { 'retry-after': String(e.extra.retryAfter ?? 60) } })
+      throw e
+    }
+    const known = app.config.deviceCredentials.get(id)
     // Compare even for an unknown client so timing does not tell which ids exist.
     const ok = safeEqual(known ?? '\0unknown-client', secret) && known !== undefined
-    if (!ok || id === undefined) throw new OAuthError(401, 'invalid_client', 'Client authentication failed.', { headers: { 'www-authenticate': 'Basic' } })
+    if (!ok) {
+      await countFailure(app, id)
+      throw failed()
+    }
     return id
   }
 
@@ -91,15 +109,22 @@ export default async function oauthRoutes(app: FastifyInstance) {
       let deviceId: string
       try {
         if (hasDeviceSignature(req)) deviceId = await verifyDevice(req, app)
-        else if (cred.secret !== undefined) deviceId = checkSecret(cred.id, cred.secret)
-        else if (app.config.dev && cred.id !== undefined) deviceId = await verifyDevice(req, app, cred.id)
+        else if (cred.secret !== undefined) deviceId = await checkSecret(cred.id, cred.secret)
+        else if (app.config.dev && cred.id !== undefined) deviceId = await verifyDevice(req, app, { openInDev: true, devFallbackId: cred.id })
         else throw new OAuthError(401, 'invalid_client', 'Client authentication is required.', { headers: { 'www-authenticate': 'Basic' } })
       } catch (e) {
-        if (e instanceof ApiError) throw new OAuthError(e.status === 429 ? 429 : 401, 'invalid_client', e.message)
+        if (e instanceof ApiError)
+          throw new OAuthError(e.status === 429 ? 429 : 401, 'invalid_client', e.message, e.extra.retryAfter !== undefined ? { headers: { 'retry-after': String(e.extra.retryAfter) } } : {})
         throw e
       }
       if (cred.id !== undefined && cred.id !== deviceId) throw new OAuthError(400, 'invalid_request', 'client_id differs from the signing device.')
-      const p = await svc.create(deviceId, req.body.device_name ?? deviceId).catch((e) => {
+      let name = deviceId
+      try {
+        if (req.body.device_name !== undefined) name = displayName(req.body.device_name, 'device_name')
+      } catch (e) {
+        throw e instanceof ApiError ? new OAuthError(400, 'invalid_request', `device_name: ${e.message}`) : e
+      }
+      const p = await svc.create(deviceId, name).catch((e) => {
         if (e instanceof ApiError && e.status === 429) throw new OAuthError(429, 'slow_down', e.message)
         throw e
       })
@@ -134,7 +159,7 @@ export default async function oauthRoutes(app: FastifyInstance) {
       if (req.body.grant_type !== OAUTH_DEVICE_CODE_GRANT) throw new OAuthError(400, 'unsupported_grant_type', `Only ${OAUTH_DEVICE_CODE_GRANT} is supported.`)
       if (!req.body.device_code) throw new OAuthError(400, 'invalid_request', 'device_code is required.')
       const cred = clientCredentials(req, req.body)
-      if (cred.secret !== undefined) checkSecret(cred.id, cred.secret)
+      if (cred.secret !== undefined) await checkSecret(cred.id, cred.secret)
       return svc.tokenGrant(req.body.device_code, cred.id)
     },
   )

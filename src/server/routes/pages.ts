@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { PATHS } from '../../core/protocol'
 import { ApiError } from '../errors'
 import { TV_APP_CSP_DIRECTIVES, documentHeaderSetter } from '../plugins/security'
+import { policyDirOf } from '../policies'
 
 const PHONE_PAGE = `<!DOCTYPE html>
 <html lang="en">
@@ -88,7 +89,7 @@ export default async function pageRoutes(app: FastifyInstance) {
   app.get(PATHS.link, hidden, page(linkPage))
   if (built) await app.register(fastifyStatic, { root: phoneDir, prefix: '/phone/', dotfiles, decorateReply: false, index: false, schemaHide: true, cacheControl: false, setHeaders: phoneAssetHeaders })
 
-  const policyDir = join(staticDir, 'static', 'policy')
+  const policyDir = policyDirOf(app.config)
   if (existsSync(policyDir)) {
     await app.register(fastifyStatic, { root: policyDir, prefix: '/policy/', dotfiles, decorateReply: false, index: false, schemaHide: true, setHeaders: staticHeaders })
   } else {

@@ -29,9 +29,11 @@ import {
   type WithdrawalRequest,
 } from '../../core/protocol'
 import { hasDeviceSignature, verifyDevice } from '../auth/device'
+import { KnownPolicies, policyDirOf } from '../policies'
 import { waitForChange } from '../realtime/waitForChange'
 import type { IdempotentResult } from '../service/idempotency'
 import { iso } from '../service/status'
+import { deviceTime, displayName } from '../validation'
 
 type Params = { pairing_id: string }
 
@@ -53,6 +55,7 @@ function sendIdempotent(reply: FastifyReply, r: IdempotentResult) {
 
 export default async function pairingRoutes(app: FastifyInstance) {
   const svc = app.pairings
+  const policies = new KnownPolicies(policyDirOf(app.config))
 
   /**
    * The TV token, or the device credential of the pairing's own TV (its hash is returned and
@@ -60,7 +63,8 @@ export default async function pairingRoutes(app: FastifyInstance) {
    * no longer holds the token, which is never kept at rest.
    */
   async function tvOrDevice(req: FastifyRequest, pairingId: string): Promise<string | undefined> {
-    if (req.headers.authorization === undefined && (hasDeviceSignature(req) || app.config.dev)) return svc.deviceHash(await verifyDevice(req, app))
+    // A signature, never a bare device id: dev mode opens registration, not other devices' consents.
+    if (req.headers.authorization === undefined && hasDeviceSignature(req)) return svc.deviceHash(await verifyDevice(req, app))
     await svc.authenticate(req.headers.authorization, pairingId, ['tv'])
     return undefined
   }
@@ -78,8 +82,8 @@ export default async function pairingRoutes(app: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const deviceId = await verifyDevice(req, app)
-      const p = await svc.create(deviceId, req.body.device_name)
+      const deviceId = await verifyDevice(req, app, { openInDev: true })
+      const p = await svc.create(deviceId, displayName(req.body.device_name, '/device_name'))
       const base = app.publicUrl()
       const qr = qrUrl(base, p.qrToken)
       const body: CreatePairingResponse = {
@@ -104,7 +108,8 @@ export default async function pairingRoutes(app: FastifyInstance) {
         summary: 'Pairing status (plain poll or long-poll)',
         description:
           'TV or phone token. Without `wait`, polls must keep `interval` seconds apart (20% tolerance) or get 429 `slow_down` with a larger interval. ' +
-          'With `wait` (≤ 25), the answer comes at the first event newer than `after` (default: the newest now), or when the wait ends.',
+          'With `wait` (≤ 25), the answer comes at the first event newer than `after` (default: the newest now), or when the wait ends; ' +
+          'one answered at once (an event newer than `after` exists) is paced as a plain poll.',
         tags: ['tv', 'phone'],
         params: PairingParamsSchema,
         querystring: StatusQuerySchema,
@@ -125,6 +130,9 @@ export default async function pairingRoutes(app: FastifyInstance) {
           await waitForChange(app, reply, id, after, ms)
           if (reply.raw.destroyed) return reply
           rec = await svc.load(id)
+        } else {
+          // Answered at once, a long-poll is a poll: paced like one, or `after=0` would read unpaced.
+          await svc.pacePoll(rec, who.role)
         }
       } else {
         await svc.pacePoll(rec, who.role)
@@ -140,14 +148,15 @@ export default async function pairingRoutes(app: FastifyInstance) {
         summary: 'Claim a pairing (phone)',
         description:
           'With the QR token (one-time: presenting it again cancels the pairing) or the user code as typed (case, spaces and dashes ignored). ' +
-          'Limited per pairing, per client address and in total.',
+          'Typed codes are limited per client address (an IPv6 /64), per network (IPv4 /24, IPv6 /48) and in total; QR claims are not. Every claim counts per pairing. ' +
+          'A second claimant (the QR token again, or either secret after a claim with the other) cancels a pairing under way.',
         tags: ['phone'],
         body: ClaimRequestSchema,
         response: { 201: ClaimResponseSchema, ...errors },
       },
     },
     async (req, reply) => {
-      const r = await svc.claim({ qrToken: req.body.qr_token, userCode: req.body.user_code, phoneName: req.body.phone_name, ip: req.ip })
+      const r = await svc.claim({ qrToken: req.body.qr_token, userCode: req.body.user_code, phoneName: displayName(req.body.phone_name, '/phone_name'), ip: req.ip })
       return reply.code(201).send(r)
     },
   )
@@ -190,8 +199,10 @@ export default async function pairingRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
+      policies.check(req.body.notice)
+      deviceTime(req.body.device_time)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
-      const r = await svc.idempotent(`decision:${id}`, key, req.body, (keyHash) => svc.decide(id, keyHash, req.body, { deviceHash }))
+      const r = await svc.decide(id, key, req.body, { deviceHash })
       return sendIdempotent(reply, r)
     },
   )
@@ -214,8 +225,9 @@ export default async function pairingRoutes(app: FastifyInstance) {
     async (req, reply) => {
       const id = req.params.pairing_id
       const deviceHash = await tvOrDevice(req, id)
+      deviceTime(req.body.device_time)
       const key = header(req, IDEMPOTENCY_KEY_HEADER)
-      const r = await svc.idempotent(`withdrawal:${id}`, key, req.body, (keyHash) => svc.withdraw(id, keyHash, req.body, { deviceHash }))
+      const r = await svc.withdraw(id, key, req.body, { deviceHash })
       return sendIdempotent(reply, r)
     },
   )

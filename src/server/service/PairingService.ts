@@ -1,19 +1,19 @@
 // The pairing state machine (DESIGN.md §3) as the routes see it: one method per use case, each
 // in its own module over the same stores.
 import type { ClaimResponse, DecisionRequest, PairingStatus, Scope, WithdrawalRequest } from '../../core/protocol'
-import type { PairingRecord, StoredResponse } from '../storage/live'
+import type { PairingRecord } from '../storage/live'
 import { authenticate, deviceHash, type Role } from './authentication'
 import { claimPairing, type ClaimInput } from './claims'
 import { createPairing, type CreatedPairing } from './creation'
-import { decide } from './decisions'
+import { decideOnce } from './decisions'
 import type { ServiceDeps } from './deps'
 import { exchangeDeviceCode, type DeviceGrantToken } from './deviceGrant'
-import { runIdempotent, type IdempotentResult } from './idempotency'
+import type { IdempotentResult } from './idempotency'
 import { pacePoll } from './pacing'
 import { requestProvisioning } from './provisioning'
 import { findPairing, loadPairing } from './records'
 import { statusOf } from './status'
-import { withdraw } from './withdrawals'
+import { withdrawOnce } from './withdrawals'
 
 export class PairingService {
   constructor(private readonly d: ServiceDeps) {}
@@ -57,17 +57,14 @@ export class PairingService {
     return requestProvisioning(this.d, pairingId, scopes)
   }
 
-  /** Runs `fn` once per (scope, Idempotency-Key) and payload; `fn` gets the key's HMAC. */
-  idempotent(scope: string, key: string | undefined, payload: unknown, fn: (keyHash: string) => Promise<StoredResponse>): Promise<IdempotentResult> {
-    return runIdempotent(this.d, scope, key, payload, fn)
+  /** Records the decision once per `Idempotency-Key` (`key`, the header's value); the TV's ownership is checked before any replay. */
+  decide(pairingId: string, key: string | undefined, body: DecisionRequest, auth: { deviceHash?: string } = {}): Promise<IdempotentResult> {
+    return decideOnce(this.d, pairingId, key, body, auth)
   }
 
-  decide(pairingId: string, keyHash: string, body: DecisionRequest, auth: { deviceHash?: string } = {}): Promise<StoredResponse> {
-    return decide(this.d, pairingId, keyHash, body, auth)
-  }
-
-  withdraw(pairingId: string, keyHash: string, body: WithdrawalRequest, auth: { deviceHash?: string }): Promise<StoredResponse> {
-    return withdraw(this.d, pairingId, keyHash, body, auth)
+  /** Records the withdrawal once per `Idempotency-Key`, as `decide`. */
+  withdraw(pairingId: string, key: string | undefined, body: WithdrawalRequest, auth: { deviceHash?: string }): Promise<IdempotentResult> {
+    return withdrawOnce(this.d, pairingId, key, body, auth)
   }
 
   tokenGrant(deviceCode: string, clientId: string | undefined): Promise<DeviceGrantToken> {

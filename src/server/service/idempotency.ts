@@ -13,15 +13,21 @@ export interface IdempotentResult extends StoredResponse {
 /** How long a request in flight holds its key (at most the retention). */
 const IN_FLIGHT_LEASE_MS = 30_000
 
-/** Runs `fn` once per (scope, Idempotency-Key) and payload; `fn` gets the key's HMAC (the ledger's decision id). */
+/**
+ * Runs `fn` once per (scope, Idempotency-Key) and payload; `fn` gets the key's HMAC (the
+ * ledger's decision id). `authorize` runs first, on every request: a stored answer is replayed
+ * only to a caller allowed to make the request.
+ */
 export async function runIdempotent(
   d: ServiceDeps,
   scope: string,
   key: string | undefined,
   payload: unknown,
   fn: (keyHash: string) => Promise<StoredResponse>,
+  authorize: () => Promise<void> = async () => undefined,
 ): Promise<IdempotentResult> {
   const keyHash = d.hasher.hash('idem', parseIdempotencyKey(key))
+  await authorize()
   const storeKey = `idem:${scope}:${keyHash}`
   const fingerprint = sha256Hex(canonicalJson(payload))
   const ttl = d.config.retentionS * 1000
@@ -34,14 +40,16 @@ export async function runIdempotent(
     if (begin.state === 'in_flight') throw new ApiError(409, 'request_in_flight', 'A request with this Idempotency-Key is still being processed; retry shortly.')
     return { ...begin.response, replayed: true }
   }
+  let res: StoredResponse
   try {
-    const res = await fn(keyHash)
-    await d.live.idempotencyComplete(storeKey, res, ttl)
-    return { ...res, replayed: false }
+    res = await fn(keyHash)
   } catch (e) {
-    await d.live.idempotencyAbort(storeKey)
+    await d.live.idempotencyAbort(storeKey).catch((err: unknown) => d.log.warn({ err }, 'could not free an idempotency key (its lease will lapse)'))
     throw e
   }
+  // What `fn` did is recorded in the ledger, where a retry finds it should this store fail now.
+  await d.live.idempotencyComplete(storeKey, res, ttl).catch((err: unknown) => d.log.warn({ err }, 'could not store an idempotent response (a retry is answered from the ledger)'))
+  return { ...res, replayed: false }
 }
 
 /** The key of an `Idempotency-Key` header (a structured-field string or token); 400 when missing or malformed. */

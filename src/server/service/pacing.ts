@@ -19,7 +19,7 @@ export function pace(d: ServiceDeps, rec: PairingRecord, who: string) {
   })
 }
 
-/** Plain-poll pacing: 429 `slow_down` when polled faster than the interval (20% tolerance). */
+/** Pacing of a status read answered at once (a plain poll, or a long-poll with a newer event): 429 `slow_down` when faster than the interval (20% tolerance). */
 export async function pacePoll(d: ServiceDeps, rec: PairingRecord, who: string): Promise<number> {
   const r = await pace(d, rec, who)
   if (!r.ok)

@@ -55,3 +55,25 @@ export async function updatePairing(
   d.log.error({ pairing: pairingId }, 'could not apply a recorded change to the live pairing')
   return null
 }
+
+/**
+ * Applies `change` with compare-and-set only while the pairing is in one of `from`, retrying on
+ * concurrent changes; null when it is not (or is gone). A recorded decision moves the pairing
+ * out of `consent_pending` this way, so nothing recorded later can overwrite it.
+ */
+export async function transitionPairing(
+  d: ServiceDeps,
+  pairingId: string,
+  from: readonly PairingState[],
+  change: (r: PairingRecord) => PairingRecord,
+  type: PairingEventType,
+): Promise<PairingRecord | null> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const rec = await d.live.getPairing(pairingId)
+    if (!rec || !from.includes(rec.state)) return null
+    const r = await d.live.casPairing(pairingId, rec.version, change(rec), statusEvent(type, d.clock))
+    if (r.ok && r.record) return r.record
+  }
+  d.log.error({ pairing: pairingId }, 'could not apply a recorded change to the live pairing')
+  return null
+}

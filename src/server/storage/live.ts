@@ -30,6 +30,8 @@ export interface PairingRecord {
   /** Id of the newest event (kept by the store). */
   eventId: number
   phoneName?: string
+  /** The secret the phone claimed with: a second claimant with either one cancels the pairing unless both typed the code. */
+  claimedWith?: 'qr' | 'user_code'
   scopesRequested?: Scope[]
   decision?: PairingDecisionRecord
 }
@@ -93,8 +95,13 @@ export interface LiveStore {
   events(pairingId: string, afterId: number): Promise<StoredEvent[]>
   /** Calls `onWake` after any event is appended to the pairing; returns the unsubscribe. */
   subscribe(pairingId: string, onWake: () => void): () => void
-  /** Fixed-window counter: increments and returns the count in the current window. */
+  /**
+   * Fixed-window counter: increments and returns the count in the current window. A store that
+   * bounds how many counters it holds answers a new key, while full, as over any limit.
+   */
   incr(key: string, windowMs: number): Promise<CounterResult>
+  /** The count in a counter's current window without counting (0 when it has none). */
+  peek(key: string): Promise<CounterResult>
   /**
    * Poll pacing (RFC 8628 §3.5): a poll earlier than interval × (1 − tolerance) after the
    * previous one is refused and raises the interval by `increment` (up to `max`).

@@ -13,6 +13,8 @@ import type {
 } from './live'
 
 const MAX_EVENTS_PER_PAIRING = 64
+/** Counters held at most (rate limits): a flood of new client addresses cannot grow the heap past it. */
+export const MAX_COUNTERS = 100_000
 
 interface PairingSlot {
   record: PairingRecord
@@ -46,8 +48,13 @@ export class MemoryLiveStore implements LiveStore {
   private readonly idem = new Map<string, Expiring<{ fingerprint: string; response?: StoredResponse }>>()
   private readonly listeners = new Map<string, Set<() => void>>()
   private readonly sweeper: ReturnType<typeof setInterval>
+  private lastCounterSweep = -Infinity
 
-  constructor(private readonly now: () => number = Date.now, sweepMs = 30_000) {
+  constructor(
+    private readonly now: () => number = Date.now,
+    sweepMs = 30_000,
+    private readonly maxCounters = MAX_COUNTERS,
+  ) {
     this.sweeper = setInterval(() => this.sweep(), sweepMs)
     this.sweeper.unref()
   }
@@ -130,11 +137,32 @@ export class MemoryLiveStore implements LiveStore {
     const now = this.now()
     const c = this.counters.get(key)
     if (!c || c.expiresAt <= now) {
+      if (!c && this.counters.size >= this.maxCounters && !this.freeCounter(now)) return { count: Number.MAX_SAFE_INTEGER, resetAt: now + windowMs }
       this.counters.set(key, { value: 1, expiresAt: now + windowMs })
       return { count: 1, resetAt: now + windowMs }
     }
     c.value++
     return { count: c.value, resetAt: c.expiresAt }
+  }
+
+  async peek(key: string): Promise<CounterResult> {
+    const now = this.now()
+    const c = this.counters.get(key)
+    return c && c.expiresAt > now ? { count: c.value, resetAt: c.expiresAt } : { count: 0, resetAt: now }
+  }
+
+  /** Counters held now (expired ones included until swept). */
+  counterCount(): number {
+    return this.counters.size
+  }
+
+  /** Drops expired counters (at most once a second); true when there is room for a new one. */
+  private freeCounter(now: number): boolean {
+    if (now - this.lastCounterSweep >= 1000) {
+      this.lastCounterSweep = now
+      for (const [k, c] of this.counters) if (c.expiresAt <= now) this.counters.delete(k)
+    }
+    return this.counters.size < this.maxCounters
   }
 
   pace(key: string, intervalS: number, opts: { tolerance: number; increment: number; max: number; ttlMs: number }): Promise<PaceResult> {

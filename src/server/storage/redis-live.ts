@@ -213,6 +213,12 @@ export class RedisLiveStore implements LiveStore {
     return { count: Number(r[0]), resetAt: Number(r[1]) }
   }
 
+  async peek(key: string): Promise<CounterResult> {
+    const now = this.now()
+    const [n, reset] = await this.client.hmget(`${this.prefix}c:${key}`, 'n', 'reset')
+    return n !== null && reset !== null && Number(reset) > now ? { count: Number(n), resetAt: Number(reset) } : { count: 0, resetAt: now }
+  }
+
   async pace(key: string, intervalS: number, opts: { tolerance: number; increment: number; max: number; ttlMs: number }): Promise<PaceResult> {
     const now = this.now()
     const r = (await this.scripts.run(

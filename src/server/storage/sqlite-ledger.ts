@@ -1,9 +1,22 @@
 // LedgerStore on SQLite (better-sqlite3): WAL with synchronous=FULL so a committed record
 // survives a crash or power loss. Concurrent appends are grouped into one transaction (one
-// fsync for the group); each caller is answered only after that commit.
+// fsync for the group), admitted and chained inside it, and each caller is answered only after
+// that commit. Signed checkpoints go to a file beside the database after each commit.
 import Database from 'better-sqlite3'
-import { canonicalJson } from '../../core/protocol'
-import { GENESIS_HASH, hashOfCanonical, verifyChain, type LedgerEntry, type LedgerRecord, type LedgerStore, type VerifyResult } from './ledger'
+import { CheckpointFile, checkpointSigned, signCheckpoint } from './ledger-checkpoints'
+import { duplicatesSql, verifyLedger, type Duplicate, type StoredRow } from './ledger-verify'
+import {
+  chainBatch,
+  GENESIS_HASH,
+  LedgerConflict,
+  ledgerKeyCheck,
+  LedgerKeyMismatch,
+  type LedgerEntry,
+  type LedgerRecord,
+  type LedgerStore,
+  type VerifyResult,
+} from './ledger'
+import { migrateSqliteLedger, SQLITE_DECISION_ID } from './migrations/sqlite-ledger'
 
 interface Pending {
   entry: LedgerEntry
@@ -11,54 +24,86 @@ interface Pending {
   reject: (e: unknown) => void
 }
 
-interface Row {
-  seq: number
-  receipt_id: string
-  pairing_id: string
-  body: string
-  prev_hash: string
-  hash: string
-}
-
 export interface SqliteLedgerOptions {
-  /** Open an existing ledger only (the CLI): no file or schema is created. */
+  /** Open an existing ledger only (the CLI): no file, schema or checkpoint is written. */
   existing?: boolean
   /** Longest group of appends committed together. */
   maxBatch?: number
+  /**
+   * The ledger key: records and checkpoints are HMACs under it. Without one, records are chained
+   * with the unkeyed SHA-256 of earlier versions and no checkpoint is written (test harnesses).
+   */
+  key?: Buffer | null
+  /** Where the checkpoints go (default: `<file>.checkpoints`). */
+  checkpointFile?: string
+  /** Told what opening found wrong (the ledger still opens; the evidence stays for `verify`). */
+  onProblem?: (message: string) => void
 }
 
 export class SqliteLedgerStore implements LedgerStore {
   readonly db: Database.Database
+  readonly checkpoints: CheckpointFile
+  private readonly key: Buffer | null
   private queue: Pending[] = []
   private scheduled = false
   private closed = false
   private readonly maxBatch: number
-  private statements?: { head: Database.Statement; insert: Database.Statement }
+  private statements?: { head: Database.Statement; insert: Database.Statement; pairing: Database.Statement }
 
   constructor(readonly file: string, opts: SqliteLedgerOptions = {}) {
     this.maxBatch = opts.maxBatch ?? 512
+    this.key = opts.key ?? null
+    this.checkpoints = new CheckpointFile(opts.checkpointFile ?? `${file}.checkpoints`)
     this.db = new Database(file, { fileMustExist: !!opts.existing })
-    this.db.pragma('journal_mode = WAL')
-    this.db.pragma('synchronous = FULL')
-    if (!opts.existing) {
-      this.db.exec(`
-        CREATE TABLE IF NOT EXISTS ledger (
-          seq INTEGER PRIMARY KEY,
-          receipt_id TEXT NOT NULL UNIQUE,
-          pairing_id TEXT NOT NULL,
-          kind TEXT NOT NULL,
-          body TEXT NOT NULL,
-          prev_hash TEXT NOT NULL,
-          hash TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ledger_pairing ON ledger (pairing_id, seq);
-        CREATE TRIGGER IF NOT EXISTS ledger_no_update BEFORE UPDATE ON ledger
-          BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-        CREATE TRIGGER IF NOT EXISTS ledger_no_delete BEFORE DELETE ON ledger
-          BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
-      `)
+    try {
+      this.db.pragma('journal_mode = WAL')
+      this.db.pragma('synchronous = FULL')
+      this.db.pragma('busy_timeout = 5000')
+      if (!opts.existing) {
+        migrateSqliteLedger(this.db, file)
+        this.claimKey()
+        if (this.key) this.checkOnOpen(this.key, opts.onProblem ?? (() => undefined))
+      }
+    } catch (e) {
+      this.db.close()
+      throw e
     }
-    this.db.pragma('busy_timeout = 5000')
+  }
+
+  /** The key check stored with the ledger (null before migration 2 or before any key). */
+  private storedKeyCheck(): string | null {
+    try {
+      return (this.db.prepare("SELECT value FROM ledger_meta WHERE name = 'key_check'").get() as { value: string } | undefined)?.value ?? null
+    } catch {
+      return null
+    }
+  }
+
+  /** Records the key's check on first use; a ledger written under another key (or under one, when none is given) is refused. */
+  private claimKey(): void {
+    const stored = this.storedKeyCheck()
+    if (!this.key) {
+      if (stored) throw new LedgerKeyMismatch(`${this.file} is chained under a ledger key: open it with that key (LEDGER_KEY)`)
+      return
+    }
+    const mine = ledgerKeyCheck(this.key)
+    if (stored === null) this.db.prepare("INSERT INTO ledger_meta (name, value) VALUES ('key_check', ?)").run(mine)
+    else if (stored !== mine)
+      throw new LedgerKeyMismatch(`${this.file} was written under another ledger key: give this process the same LEDGER_KEY (or server key) as the one that wrote it`)
+  }
+
+  /** Compares the newest checkpoint with the ledger, then checkpoints the head if it has none (a crash between a commit and its checkpoint). */
+  private checkOnOpen(key: Buffer, onProblem: (message: string) => void): void {
+    const head = this.db.prepare('SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined
+    const latest = this.checkpoints.latest()
+    if (latest && !checkpointSigned(key, latest)) onProblem(`the newest ledger checkpoint (${latest.at}) is not signed with the ledger key: run \`npm run ledger -- verify\``)
+    else if (latest && (head?.seq ?? 0) < latest.count)
+      onProblem(`the ledger holds ${head?.seq ?? 0} record(s) but its checkpoint of ${latest.at} counted ${latest.count}: records were removed; run \`npm run ledger -- verify\``)
+    else if (latest) {
+      const at = this.db.prepare('SELECT hash FROM ledger WHERE seq = ?').get(latest.count) as { hash: string } | undefined
+      if (at?.hash !== latest.head_hash) onProblem(`record #${latest.count} no longer matches the ledger checkpoint of ${latest.at}: run \`npm run ledger -- verify\``)
+    }
+    if (head && (latest?.count !== head.seq || latest.head_hash !== head.hash)) this.checkpoints.append(signCheckpoint(key, head.seq, head.hash))
   }
 
   append(entry: LedgerEntry): Promise<LedgerRecord> {
@@ -76,70 +121,66 @@ export class SqliteLedgerStore implements LedgerStore {
     this.scheduled = false
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch)
-      let out: LedgerRecord[]
+      let out: (LedgerRecord | LedgerConflict)[]
       try {
         out = this.commit(batch.map((p) => p.entry))
       } catch (e) {
         for (const p of batch) p.reject(e)
         continue
       }
-      batch.forEach((p, i) => p.resolve(out[i]))
+      batch.forEach((p, i) => {
+        const r = out[i]
+        if (r instanceof LedgerConflict) p.reject(r)
+        else p.resolve(r)
+      })
     }
   }
 
-  private commit(entries: LedgerEntry[]): LedgerRecord[] {
+  private commit(entries: LedgerEntry[]): (LedgerRecord | LedgerConflict)[] {
     this.statements ??= {
       head: this.db.prepare('SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1'),
       insert: this.db.prepare('INSERT INTO ledger (seq, receipt_id, pairing_id, kind, body, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      pairing: this.db.prepare('SELECT hash, body FROM ledger WHERE pairing_id = ? ORDER BY seq'),
     }
-    const { head, insert } = this.statements
+    const { head, insert, pairing } = this.statements
     const tx = this.db.transaction(() => {
       const last = head.get() as { seq: number; hash: string } | undefined
-      let seq = last?.seq ?? 0
-      let prev = last?.hash ?? GENESIS_HASH
-      const records: LedgerRecord[] = []
-      for (const entry of entries) {
-        seq++
-        const body = { ...entry, seq, prev_hash: prev }
-        const text = canonicalJson(body)
-        const hash = hashOfCanonical(prev, text)
-        insert.run(seq, entry.receipt_id, entry.pairing_id, entry.kind, text, prev, hash)
-        records.push({ ...body, hash })
-        prev = hash
-      }
-      return records
+      const stored = new Map<string, LedgerRecord[]>()
+      for (const id of new Set(entries.map((e) => e.pairing_id))) stored.set(id, (pairing.all(id) as { hash: string; body: string }[]).map(toRecord))
+      const batch = chainBatch(entries, stored, { seq: last?.seq ?? 0, hash: last?.hash ?? GENESIS_HASH }, this.key)
+      for (const { record: r, body } of batch.rows) insert.run(r.seq, r.receipt_id, r.pairing_id, r.kind, body, r.prev_hash, r.hash)
+      return batch
     })
-    return tx.immediate()
+    const { rows, results } = tx.immediate()
+    const newHead = rows[rows.length - 1]?.record
+    if (this.key && newHead) this.checkpoints.append(signCheckpoint(this.key, newHead.seq, newHead.hash))
+    return results
   }
 
   async byPairing(pairingId: string): Promise<LedgerRecord[]> {
-    const rows = this.db.prepare('SELECT * FROM ledger WHERE pairing_id = ? ORDER BY seq').all(pairingId) as Row[]
-    return rows.map(rowToRecord)
+    return (this.db.prepare('SELECT hash, body FROM ledger WHERE pairing_id = ? ORDER BY seq').all(pairingId) as { hash: string; body: string }[]).map(toRecord)
   }
 
   async *records(): AsyncIterable<LedgerRecord> {
-    for (const row of this.db.prepare('SELECT * FROM ledger ORDER BY seq').iterate() as Iterable<Row>) yield rowToRecord(row)
+    for (const row of this.db.prepare('SELECT hash, body FROM ledger ORDER BY seq').iterate() as Iterable<{ hash: string; body: string }>) yield toRecord(row)
   }
 
   async verify(): Promise<VerifyResult> {
     const db = this.db
-    async function* rows(): AsyncIterable<LedgerRecord | { seq: number; broken: string }> {
-      for (const row of db.prepare('SELECT * FROM ledger ORDER BY seq').iterate() as Iterable<Row>) {
-        let rec: LedgerRecord
-        try {
-          rec = rowToRecord(row)
-        } catch {
-          yield { seq: row.seq, broken: 'record body is not valid JSON' }
-          return
-        }
-        if (rec.seq !== row.seq || rec.receipt_id !== row.receipt_id || rec.pairing_id !== row.pairing_id || rec.prev_hash !== row.prev_hash) {
-          yield { ...rec, hash: '' }
-          return
-        }
-        yield rec
-      }
+    const log = this.checkpoints.read()
+    async function* rows(): AsyncIterable<StoredRow> {
+      yield* db.prepare('SELECT seq, receipt_id, pairing_id, kind, body, prev_hash, hash FROM ledger ORDER BY seq').iterate() as Iterable<StoredRow>
     }
-    return verifyChain(rows())
+    return verifyLedger(
+      {
+        rows: rows(),
+        checkpoints: log.checkpoints,
+        unreadableCheckpoints: log.unreadable.map((n) => `line ${n} of ${this.checkpoints.path}`),
+        duplicates: async () => db.prepare(duplicatesSql(SQLITE_DECISION_ID)).all() as Duplicate[],
+        keyCheck: this.storedKeyCheck(),
+      },
+      this.key,
+    )
   }
 
   async close(): Promise<void> {
@@ -150,7 +191,6 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 }
 
-function rowToRecord(row: Row): LedgerRecord {
-  const body = JSON.parse(row.body) as Omit<LedgerRecord, 'hash'>
-  return { ...body, hash: row.hash }
+function toRecord(row: { hash: string; body: string }): LedgerRecord {
+  return { ...(JSON.parse(row.body) as Omit<LedgerRecord, 'hash'>), hash: row.hash }
 }

@@ -14,6 +14,11 @@ export interface DeviceIdentity {
 
 export interface SignableRequest {
   method: string
+  /**
+   * The service's host as it names itself (`signingHost` of its issuer URL, e.g.
+   * `pair.example.com`): signed, so the request verifies on no other deployment.
+   */
+  host: string
   /** Path with query string exactly as sent, e.g. `/v1/pairings`. */
   path: string
   body: string

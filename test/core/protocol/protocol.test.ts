@@ -10,6 +10,7 @@ import {
   qrTokenFromBytes,
   qrUrl,
   signRequest,
+  signingHost,
   signingInput,
   userCodeFromBytes,
 } from '../../../src/core/protocol'
@@ -64,9 +65,21 @@ describe('QR URL', () => {
 describe('device request signing', () => {
   it('builds the exact signing input', () => {
     const bodyHash = createHash('sha256').update('{}').digest('hex')
-    expect(signingInput({ method: 'post', path: '/v1/pairings', timestamp: 1700000000, nonce: 'n'.repeat(16), bodySha256: bodyHash.toUpperCase() })).toBe(
-      `POST\n/v1/pairings\n1700000000\n${'n'.repeat(16)}\n${bodyHash}`,
+    expect(signingInput({ method: 'post', host: 'Pair.Example.com', path: '/v1/pairings', timestamp: 1700000000, nonce: 'n'.repeat(16), bodySha256: bodyHash.toUpperCase() })).toBe(
+      `POST\npair.example.com\n/v1/pairings\n1700000000\n${'n'.repeat(16)}\n${bodyHash}`,
     )
+  })
+
+  it('names the service host as its public URL gives it, default ports left out', () => {
+    expect(signingHost('https://Pair.Example.com')).toBe('pair.example.com')
+    expect(signingHost('https://pair.example.com:443/base')).toBe('pair.example.com')
+    expect(signingHost('http://pair.example.com:80')).toBe('pair.example.com')
+    expect(signingHost('http://192.168.1.20:8080/')).toBe('192.168.1.20:8080')
+    expect(signingHost('https://pair.example.com:8443')).toBe('pair.example.com:8443')
+    expect(signingHost('http://[::1]:8080')).toBe('[::1]:8080')
+    expect(signingHost('http://[::1]')).toBe('[::1]')
+    for (const url of ['https://Pair.Example.com:443/x', 'http://192.168.1.20:8080/', 'http://[::1]:8080']) expect(signingHost(url)).toBe(new URL(url).host)
+    expect(() => signingHost('/relative')).toThrow()
   })
 
   it('signs with the HMAC the caller supplies', async () => {
@@ -74,9 +87,9 @@ describe('device request signing', () => {
       sha256Hex: (d: string) => createHash('sha256').update(d).digest('hex'),
       hmacSha256Hex: (k: string, d: string) => createHmac('sha256', k).update(d).digest('hex'),
     }
-    const h = await signRequest({ method: 'POST', path: '/v1/pairings', body: '{"a":1}', deviceId: 'tv-1', secret: 's3cret', timestamp: 42, nonce: 'abcdefghijklmnop' }, crypto)
+    const h = await signRequest({ method: 'POST', host: 'pair.example.com', path: '/v1/pairings', body: '{"a":1}', deviceId: 'tv-1', secret: 's3cret', timestamp: 42, nonce: 'abcdefghijklmnop' }, crypto)
     const expected = createHmac('sha256', 's3cret')
-      .update(`POST\n/v1/pairings\n42\nabcdefghijklmnop\n${createHash('sha256').update('{"a":1}').digest('hex')}`)
+      .update(`POST\npair.example.com\n/v1/pairings\n42\nabcdefghijklmnop\n${createHash('sha256').update('{"a":1}').digest('hex')}`)
       .digest('hex')
     expect(h).toEqual({ 'x-miitee-device': 'tv-1', 'x-miitee-timestamp': '42', 'x-miitee-nonce': 'abcdefghijklmnop', 'x-miitee-signature': expected })
   })

@@ -1,6 +1,7 @@
 import axios, { type AxiosInstance } from 'axios'
 // Values from constants only: the schema module would pull TypeBox into the TV bundle.
 import { IDEMPOTENCY_KEY_HEADER, PATHS } from '../../../../core/protocol/constants'
+import { signingHost } from '../../../../core/protocol/signing'
 import type { CreatePairingResponse, DecisionRequest, PairingStatus, WithdrawalRequest } from '../../../../core/protocol'
 import type { PlatformBridge } from '../../../platform/PlatformBridge'
 import { classifyHttp, type SendResult } from './ConsentOutbox'
@@ -20,9 +21,28 @@ export class PairingApi {
     this.http = axios.create({ baseURL: baseUrl, timeout: timeoutMs, validateStatus: () => true })
   }
 
-  /** Device authentication: the OEM credential's signature, or (dev mode) the bare device id. */
+  private host: Promise<string> | null = null
+
+  /**
+   * The host the service names itself by (its OAuth metadata's issuer), which signed requests
+   * carry: asked once, and again after a failure. The TV may reach the service by another name
+   * (a proxy, a LAN alias); the signature names the service's own.
+   */
+  private serviceHost(): Promise<string> {
+    if (!this.host) {
+      this.host = this.http.get(PATHS.oauthMetadata).then((res) => {
+        const issuer = res.status === 200 ? (res.data as { issuer?: unknown })?.issuer : undefined
+        if (typeof issuer !== 'string') throw new PairingApiError(res.status, 'no_issuer', `the service's metadata names no issuer (HTTP ${res.status})`)
+        return signingHost(issuer)
+      })
+      this.host.catch(() => (this.host = null))
+    }
+    return this.host
+  }
+
+  /** Device authentication: the OEM credential's signature, or (a dev-mode registration) the bare device id. */
   private async deviceHeaders(method: string, path: string, body: string): Promise<Record<string, string>> {
-    if (this.bridge.signRequest) return this.bridge.signRequest({ method, path, body })
+    if (this.bridge.signRequest) return this.bridge.signRequest({ method, host: await this.serviceHost(), path, body })
     return { [DEVICE_HEADER]: this.bridge.identity().id }
   }
 
@@ -48,8 +68,8 @@ export class PairingApi {
   async sendConsent(kind: 'decision' | 'withdrawal', pairingId: string, key: string, payload: DecisionRequest | WithdrawalRequest, tvToken?: string): Promise<SendResult> {
     const path = kind === 'decision' ? PATHS.decision(pairingId) : PATHS.withdrawal(pairingId)
     const body = JSON.stringify(payload)
-    const auth = tvToken ? { authorization: `Bearer ${tvToken}` } : await this.deviceHeaders('POST', path, body)
     try {
+      const auth = tvToken ? { authorization: `Bearer ${tvToken}` } : await this.deviceHeaders('POST', path, body)
       const res = await this.http.post(path, body, {
         headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: key, ...auth },
         transformRequest: (d) => d,

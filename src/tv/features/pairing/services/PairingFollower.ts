@@ -1,4 +1,5 @@
 import { PATHS } from '../../../../core/protocol/constants'
+import { pairingSettled } from '../../../../core/protocol/settled'
 import type { PairingStatus } from '../../../../core/protocol'
 import { PairingApiError, type PairingApi } from './PairingApi'
 
@@ -15,6 +16,8 @@ export type StatusListener = (status: PairingStatus) => void
 export class PairingFollower {
   private stopped = false
   private lastEventId = 0
+  /** The latest status says nothing more will happen. */
+  private settled = false
   private abort: AbortController | null = null
   mode: 'sse' | 'long-poll' | 'idle' = 'idle'
 
@@ -60,8 +63,8 @@ export class PairingFollower {
     const headers: Record<string, string> = { authorization: `Bearer ${this.tvToken}`, accept: 'text/event-stream' }
     if (this.lastEventId) headers['last-event-id'] = String(this.lastEventId)
     const res = await fetch(`${this.api.baseUrl}${PATHS.events(this.pairingId)}`, { headers, signal: this.abort.signal })
-    if (GONE.includes(res.status)) {
-      // The pairing is over or no longer ours: nothing more will come.
+    if (GONE.includes(res.status) || res.status === 204) {
+      // The pairing is over or no longer ours (204: settled, and we saw its last event): nothing more will come.
       this.stopped = true
       return
     }
@@ -71,7 +74,11 @@ export class PairingFollower {
     let buffer = ''
     for (;;) {
       const { value, done } = await reader.read()
-      if (done) return
+      if (done) {
+        // The service ends a stream once the pairing is settled: following it further is pointless.
+        if (this.settled) this.stopped = true
+        return
+      }
       buffer += decoder.decode(value, { stream: true })
       let cut: number
       while ((cut = buffer.indexOf('\n\n')) >= 0) {
@@ -92,6 +99,7 @@ export class PairingFollower {
     if (!data) return
     const msg = JSON.parse(data) as { status?: PairingStatus }
     if (msg.status) {
+      this.settled = pairingSettled(msg.status)
       this.lastEventId = Math.max(this.lastEventId, msg.status.event_id)
       this.onStatus(msg.status)
     }
