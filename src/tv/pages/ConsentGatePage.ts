@@ -113,7 +113,7 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
     const before = this.strip.index
     this.strip.index = before + step
     this._updateIndicator()
-    if (this.strip.index !== before) voiceGuide().say(this._pageSpeech())
+    if (this.strip.index !== before) voiceGuide().say(() => this._pageSpeech())
   }
 
   override _handleUp() {

@@ -94,12 +94,12 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
   }
 
   private _sayPage() {
-    voiceGuide().say(this._pageSpeech())
+    voiceGuide().say(() => this._pageSpeech())
   }
 
   private _sayBlock() {
     const view = this.strip.current
-    voiceGuide().say(itemUtterances(view?.page ?? undefined, view?.focusIndex ?? -1))
+    voiceGuide().say(() => itemUtterances(view?.page ?? undefined, view?.focusIndex ?? -1))
   }
 
   currentAnchor(): Anchor | null {

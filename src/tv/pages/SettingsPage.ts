@@ -2,7 +2,7 @@ import { Lightning, Router } from '@lightningjs/sdk'
 import ContextPage, { type PageTemplateSpec } from './ContextPage'
 import MenuList from '../components/MenuList'
 import { appContext } from '../services/AppContext'
-import { nextTextSize, SPEECH_RATES } from '../services/PreferencesStore'
+import { nextSpeechRate, nextTextSize, SPEECH_RATES } from '../services/PreferencesStore'
 import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
@@ -43,7 +43,7 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
       { id: 'language', label: ctx.t('language'), value: translate(ctx.prefs.language, 'languageName') },
       { id: 'textSize', label: ctx.t('textSize'), value: ctx.t(`textSize${size}` as StringKey) },
       { id: 'voice', label: ctx.t('voiceGuidance'), value: ctx.t(voiceGuide().enabled ? 'voiceOn' : 'voiceOff') },
-      { id: 'rate', label: ctx.t('speechRate'), value: ctx.t(RATE_NAMES[SPEECH_RATES.indexOf(ctx.prefs.speechRate as (typeof SPEECH_RATES)[number])] ?? 'rateNormal') },
+      { id: 'rate', label: ctx.t('speechRate'), value: ctx.t(RATE_NAMES[(SPEECH_RATES as readonly number[]).indexOf(ctx.prefs.speechRate)] ?? 'rateNormal') },
       { id: 'pair', label: ctx.t('menuPair') },
       { id: 'privacy', label: ctx.t('menuPrivacy') },
       { id: 'clear', label: ctx.t('clearData') },
@@ -63,8 +63,7 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
       const cur = ctx.prefs.textSize
       ctx.update({ textSize: cur === 'L' ? 'S' : nextTextSize(cur, 1) })
     } else if (id === 'rate') {
-      const i = SPEECH_RATES.indexOf(ctx.prefs.speechRate as (typeof SPEECH_RATES)[number])
-      ctx.update({ speechRate: SPEECH_RATES[(i + 1) % SPEECH_RATES.length] })
+      ctx.update({ speechRate: nextSpeechRate(ctx.prefs.speechRate, 1, true) })
     } else {
       this.$menuAdjust(id, 1)
     }
@@ -80,8 +79,7 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
     } else if (id === 'voice') {
       ctx.update({ voiceGuidance: voiceGuide().enabled ? 'off' : 'on' })
     } else if (id === 'rate') {
-      const i = SPEECH_RATES.indexOf(ctx.prefs.speechRate as (typeof SPEECH_RATES)[number])
-      ctx.update({ speechRate: SPEECH_RATES[Math.min(SPEECH_RATES.length - 1, Math.max(0, i + step))] })
+      ctx.update({ speechRate: nextSpeechRate(ctx.prefs.speechRate, step) })
     } else if (id === 'clear' && step === 1) {
       ctx.clearLocalData()
       this.Status.text = ctx.t('clearDataDone')

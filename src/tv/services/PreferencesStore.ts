@@ -33,6 +33,13 @@ export class PreferencesStore {
   }
 }
 
+/** The rate `step` places from `current` in SPEECH_RATES; `wrap` goes round from the fastest to the slowest (OK cycles). */
+export function nextSpeechRate(current: number, step: 1 | -1, wrap = false): number {
+  const i = Math.max(0, (SPEECH_RATES as readonly number[]).indexOf(current))
+  const n = SPEECH_RATES.length
+  return SPEECH_RATES[wrap ? (i + step + n) % n : Math.min(n - 1, Math.max(0, i + step))]
+}
+
 export function nextTextSize(current: TextSize, step: 1 | -1): TextSize {
   const i = TEXT_SIZES.indexOf(current)
   return TEXT_SIZES[Math.min(TEXT_SIZES.length - 1, Math.max(0, i + step))]

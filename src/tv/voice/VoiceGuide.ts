@@ -50,10 +50,13 @@ export class VoiceGuide {
     this.output = output
   }
 
-  /** Speaks these now (after the frame), dropping anything stale; `append` queues them after it. */
-  say(utterances: Utterance[], opts: { append?: boolean } = {}): void {
+  /**
+   * Speaks these now (after the frame), dropping anything stale; `append` queues them after it.
+   * Given a function, builds them only while guidance is on: a page flip with guidance off reads nothing.
+   */
+  say(utterances: Utterance[] | (() => Utterance[]), opts: { append?: boolean } = {}): void {
     if (!this.enabled || !this.output) return
-    const pieces = utterances.flatMap((u) => splitSentences(u.text).map((text) => ({ text, lang: u.lang })))
+    const pieces = (typeof utterances === 'function' ? utterances() : utterances).flatMap((u) => splitSentences(u.text).map((text) => ({ text, lang: u.lang })))
     if (!pieces.length) return
     if (opts.append) this.last = this.last.concat(pieces)
     else {

@@ -44,8 +44,7 @@ export function focusPathChanged(path: readonly Announcing[]): void {
 
 /** A focused component whose state changed without a focus move (a list's entry, a choice): says it again. */
 export function announceAgain(el: Announcing): void {
-  const guide = voiceGuide()
-  if (guide.enabled) guide.say(flatten(el.announce))
+  voiceGuide().say(() => flatten(el.announce))
 }
 
 /** Forgets the last focus path, so the next change says the whole screen again. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryStore } from '../../../src/tv/services/KeyValueStore'
-import { DEFAULT_PREFERENCES, PreferencesStore, nextTextSize } from '../../../src/tv/services/PreferencesStore'
+import { DEFAULT_PREFERENCES, PreferencesStore, nextSpeechRate, nextTextSize } from '../../../src/tv/services/PreferencesStore'
 
 describe('PreferencesStore', () => {
   it('defaults to zh-CN, medium text, normal speech rate and no voice guidance choice (the platform decides)', () => {
@@ -27,5 +27,13 @@ describe('PreferencesStore', () => {
     expect(nextTextSize('L', 1)).toBe('L')
     expect(nextTextSize('S', -1)).toBe('S')
     expect(nextTextSize('L', -1)).toBe('M')
+  })
+
+  it('steps the speech rate within slow..fast, or round when OK cycles it', () => {
+    expect(nextSpeechRate(1, 1)).toBe(1.3)
+    expect(nextSpeechRate(1.3, 1)).toBe(1.3)
+    expect(nextSpeechRate(0.8, -1)).toBe(0.8)
+    expect(nextSpeechRate(1.3, 1, true)).toBe(0.8)
+    expect(nextSpeechRate(0.8, -1, true)).toBe(1.3)
   })
 })

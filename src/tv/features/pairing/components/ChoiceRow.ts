@@ -1,8 +1,7 @@
 import { Lightning } from '@lightningjs/sdk'
 import { COLORS, FONT_FAMILY } from '../../../theme/screen'
 import { uiKey } from '../../../voice/announcements'
-import { announceAgain } from '../../../voice/focusAnnouncer'
-import type { Utterance } from '../../../voice/VoiceGuide'
+import { voiceGuide, type Utterance } from '../../../voice/VoiceGuide'
 
 interface ChoiceRowTemplateSpec extends Lightning.Component.TemplateSpec {
   scope: string
@@ -89,7 +88,7 @@ export default class ChoiceRow
   private _changed() {
     this._paint()
     this.fireAncestors('$choiceChanged')
-    announceAgain({ announce: this._answerSpeech() })
+    voiceGuide().say(() => [this._answerSpeech()])
   }
 
   private _paint() {

@@ -18,7 +18,7 @@ export function spelledCode(code: string): string {
 
 /** Says a countdown when it crosses one of the moments; returns the seconds for the next call. */
 export function sayCountdownMoment(previousLeft: number | null, left: number, say: () => Utterance): number {
-  if (previousLeft !== null && COUNTDOWN_MOMENTS.some((m) => previousLeft > m && left <= m)) voiceGuide().say([say()], { append: true })
+  if (previousLeft !== null && COUNTDOWN_MOMENTS.some((m) => previousLeft > m && left <= m)) voiceGuide().say(() => [say()], { append: true })
   return left
 }
 
@@ -61,11 +61,9 @@ export class PairSpeech {
   /** Says what changed: a new code (after whatever is being said), or the new phase's status. */
   update(v: PairView, status: string): void {
     const guide = voiceGuide()
-    if (v.phase === 'waiting' && v.pairing && v.pairing.user_code !== this.code) guide.say(this.current(v), { append: true })
+    if (v.phase === 'waiting' && v.pairing && v.pairing.user_code !== this.code) guide.say(() => this.current(v), { append: true })
     else if (this.phase !== null && v.phase !== this.phase && v.phase !== 'waiting' && v.phase !== 'consent') {
-      const said = [ui(status)]
-      if (v.phase === 'recorded' && v.scopes && v.decisions) said.push(decisionsSpoken(v.scopes, v.decisions))
-      guide.say(said)
+      guide.say(() => (v.phase === 'recorded' && v.scopes && v.decisions ? [ui(status), decisionsSpoken(v.scopes, v.decisions)] : [ui(status)]))
     }
     this.phase = v.phase
   }

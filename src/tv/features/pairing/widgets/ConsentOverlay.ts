@@ -104,16 +104,19 @@ export default class ConsentOverlay
 
   private _titleSpeech = uiKey('consentTitle', { phone: '' })
 
-  private _timeLeft(): string {
-    const left = Math.max(0, Math.ceil((this._deadlineMs - Date.now()) / 1000))
+  private _secondsLeft(): number {
+    return Math.max(0, Math.ceil((this._deadlineMs - Date.now()) / 1000))
+  }
+
+  private _timeLeft(left = this._secondsLeft()): string {
     return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`
   }
 
   private _tick() {
-    const left = Math.max(0, Math.ceil((this._deadlineMs - Date.now()) / 1000))
-    const text = appContext().t('consentDeadline', { time: this._timeLeft() })
-    this.tag('Deadline')!.text = text
-    this._spokenLeft = sayCountdownMoment(this._spokenLeft, left, () => uiKey('consentDeadline', { time: this._timeLeft() }))
+    const left = this._secondsLeft()
+    const time = this._timeLeft(left)
+    this.tag('Deadline')!.text = appContext().t('consentDeadline', { time })
+    this._spokenLeft = sayCountdownMoment(this._spokenLeft, left, () => uiKey('consentDeadline', { time }))
   }
 
   $choiceChanged() {
