@@ -54,14 +54,17 @@ export function backoffDelay(attempt: number, baseMs: number, capMs: number, ran
   return Math.floor(random() * ceiling)
 }
 
-/** Maps an HTTP answer (or its absence) to what the outbox does next. */
-export function classifyHttp(status: number | null, retryAfter?: string | null, nowMs: number = Date.now()): SendResult {
+/** 409 codes that mean "busy right now" (a lock or the same key in flight), not another final state. */
+const BUSY_CONFLICTS: ReadonlySet<string> = new Set(['request_in_flight', 'decision_in_progress'])
+
+/** Maps an HTTP answer (or its absence) and its error code to what the outbox does next. */
+export function classifyHttp(status: number | null, retryAfter?: string | null, nowMs: number = Date.now(), code?: string): SendResult {
   if (status === null) return { outcome: 'retry', reason: 'network' }
   if (status >= 200 && status < 300) return { outcome: 'delivered', status }
-  if (status === 408 || status === 429 || status >= 500) {
-    return { outcome: 'retry', reason: `http ${status}`, retryAfterMs: parseRetryAfter(retryAfter, nowMs) }
+  if (status === 408 || status === 429 || status >= 500 || (status === 409 && code !== undefined && BUSY_CONFLICTS.has(code))) {
+    return { outcome: 'retry', reason: code ? `http ${status} ${code}` : `http ${status}`, retryAfterMs: parseRetryAfter(retryAfter, nowMs) }
   }
-  return { outcome: 'final', status }
+  return { outcome: 'final', status, ...(code ? { code } : {}) }
 }
 
 /** Retry-After as delta-seconds or an HTTP date. */

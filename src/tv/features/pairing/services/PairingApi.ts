@@ -74,9 +74,9 @@ export class PairingApi {
         headers: { 'content-type': 'application/json', [IDEMPOTENCY_KEY_HEADER]: key, ...auth },
         transformRequest: (d) => d,
       })
-      const result = classifyHttp(res.status, res.headers['retry-after'] as string | undefined)
+      const code = typeof res.data?.error === 'string' ? (res.data.error as string) : undefined
+      const result = classifyHttp(res.status, res.headers['retry-after'] as string | undefined, Date.now(), code)
       if (result.outcome === 'delivered') return { ...result, body: res.data }
-      if (result.outcome === 'final') return { ...result, code: res.data?.error }
       return result
     } catch (err) {
       // No answer at all (offline, DNS, timeout): retry later.

@@ -68,6 +68,10 @@ describe('backoff and HTTP classification', () => {
     for (const s of [408, 429, 500, 502, 503]) expect(classifyHttp(s).outcome).toBe('retry')
     for (const s of [200, 201, 204]) expect(classifyHttp(s).outcome).toBe('delivered')
     for (const s of [400, 401, 409, 410, 422]) expect(classifyHttp(s).outcome).toBe('final')
+    // A busy 409 (lock held, same key in flight) is retried; another final state is not.
+    expect(classifyHttp(409, '1', 0, 'request_in_flight')).toEqual({ outcome: 'retry', reason: 'http 409 request_in_flight', retryAfterMs: 1000 })
+    expect(classifyHttp(409, null, 0, 'decision_in_progress').outcome).toBe('retry')
+    expect(classifyHttp(409, null, 0, 'already_decided')).toEqual({ outcome: 'final', status: 409, code: 'already_decided' })
   })
 
   it('reads Retry-After as seconds or as an HTTP date', () => {
