@@ -836,79 +836,15 @@ class Layout {
   }
 }
 
-/** The document's sections and blocks fed to a layout in order; it can stop and go on later. */
-class Flow {
-  private section = 0
-  /** Next block of the current section; -1 before its title. */
-  private block = -1
-
-  constructor(
-    private readonly layout: Layout,
-    private readonly doc: PolicyDocument,
-  ) {}
-
-  /** Lays out blocks until `stop()` holds after one, or the document ends (then returns true). */
-  run(stop: () => boolean): boolean {
-    const sections = this.doc.sections
-    while (this.section < sections.length) {
-      const section = sections[this.section]
-      if (this.block < 0) {
-        this.layout.startSection(section)
-        this.layout.sectionTitleItem(section)
-        this.block = 0
-      }
-      while (this.block < section.blocks.length) {
-        const i = this.block++
-        this.layout.block(section.blocks[i], i, section.blocks[i + 1])
-        if (stop()) return false
-      }
-      this.section++
-      this.block = -1
-    }
-    return true
-  }
-}
-
 /** Lays the document out into pages for the body box and text size in `options`. Pure: same input, same output. */
 export function paginate(doc: PolicyDocument, options: LayoutOptions, widths: GlyphWidthCache): Pagination {
   const layout = new Layout(options, widths)
-  new Flow(layout, doc).run(() => false)
+  for (const section of doc.sections) {
+    layout.startSection(section)
+    layout.sectionTitleItem(section)
+    section.blocks.forEach((b, i) => layout.block(b, i, section.blocks[i + 1]))
+  }
   return { pages: layout.pages, sectionFirstPage: layout.sectionFirstPage, textSize: options.textSize }
-}
-
-/**
- * Lays out only the first `firstPages` pages now, for a first screen that shows one of them: the
- * pagination holds those pages and is `partial` while more may follow. finish() lays out the rest
- * into the same object, keeping the page objects it already had; the result equals paginate()'s
- * (the flow is greedy: a page is final once the next one is opened).
- */
-export function paginateInSteps(
-  doc: PolicyDocument,
-  options: LayoutOptions,
-  widths: GlyphWidthCache,
-  firstPages: number,
-): { pagination: Pagination; finish(): Pagination } {
-  if (!Number.isInteger(firstPages) || firstPages < 1) throw new RangeError(`paginateInSteps: firstPages must be a whole number ≥ 1, not ${firstPages}`)
-  const layout = new Layout(options, widths)
-  const flow = new Flow(layout, doc)
-  const pagination: Pagination = { pages: layout.pages, sectionFirstPage: layout.sectionFirstPage, textSize: options.textSize }
-  if (!flow.run(() => layout.pages.length > firstPages)) {
-    pagination.pages = layout.pages.slice(0, firstPages)
-    pagination.sectionFirstPage = Object.fromEntries(Object.entries(layout.sectionFirstPage).filter(([, page]) => page < firstPages))
-    pagination.partial = true
-  }
-  return {
-    pagination,
-    finish() {
-      if (pagination.partial) {
-        flow.run(() => false)
-        pagination.pages = layout.pages
-        pagination.sectionFirstPage = layout.sectionFirstPage
-        delete pagination.partial
-      }
-      return pagination
-    },
-  }
 }
 
 function compareAnchors(firstPage: Record<string, number>, a: Anchor, b: Anchor): number {

@@ -198,6 +198,4 @@ export interface Pagination {
   /** First page of every section, by section id. */
   sectionFirstPage: Record<string, number>
   textSize: TextSize
-  /** Set while only the first pages are laid out (paginateInSteps); more may follow. */
-  partial?: true
 }
