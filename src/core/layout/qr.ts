@@ -1,0 +1,116 @@
+// QR codes of a block's links: a row of squares with captions beside them under a paragraph, list
+// or table, or a column of squares with captions under them beside an SDK card.
+
+import type { Link } from '../policy/model'
+import type { LayoutContext } from './layoutContext'
+import type { PageFlow } from './pageFlow'
+import type { QrItem } from './types'
+
+/** The links with an address, each address once, in order. */
+export function uniqueLinks(links: Link[] | undefined): Link[] {
+  if (!links || links.length === 0) return []
+  const seen = new Set<string>()
+  return links.filter((l) => (l.href && !seen.has(l.href) ? (seen.add(l.href), true) : false))
+}
+
+export class QrCodes {
+  constructor(
+    private readonly ctx: LayoutContext,
+    private readonly flow: PageFlow,
+  ) {}
+
+  /** QR codes of a paragraph or list, left to right under it: square, then caption on its right. */
+  row(links: Link[] | undefined, block: number, offset: number) {
+    const list = uniqueLinks(links)
+    if (list.length === 0) return
+    const { ctx, flow } = this
+    const m = ctx.m
+    const size = ctx.qrSize
+    const capFont = ctx.fonts.caption
+    const capMeasure = ctx.measurer(capFont)
+    const captionW = Math.floor(
+      Math.max(1, Math.min(ctx.W - size - m.qrGap, Math.max(Math.round(size * 1.6), Math.ceil(capMeasure.width(ctx.options.qrCaption))))),
+    )
+    const boxW = size + m.qrGap + captionW
+    const perRow = Math.max(1, Math.floor((ctx.W + m.qrGap) / (boxW + m.qrGap)))
+    const items: QrItem[] = list.map((link) => {
+      const caption = [...ctx.lines(ctx.options.qrCaption, captionW, capFont).lines, ...ctx.lines(link.text, captionW, capFont).lines]
+      const maxLines = Math.max(1, Math.floor(ctx.maxItemH / m.captionLineHeight))
+      const shown = caption.slice(0, maxLines)
+      return {
+        kind: 'qr',
+        x: 0,
+        y: 0,
+        width: boxW,
+        height: Math.max(size, shown.length * m.captionLineHeight),
+        anchor: flow.anchor(block, offset),
+        href: link.href,
+        caption: shown,
+        size,
+        captionX: size + m.qrGap,
+        captionY: 0,
+        captionWidth: captionW,
+        captionFont: capFont,
+        captionLineHeight: m.captionLineHeight,
+      }
+    })
+    flow.gap(m.paragraphGap)
+    for (let r = 0; r < items.length; r += perRow) {
+      const row = items.slice(r, r + perRow)
+      const h = Math.max(...row.map((q) => q.height))
+      if (!flow.empty && flow.room() < h) flow.newPage()
+      row.forEach((q, k) => (q.x = k * (boxW + m.qrGap)))
+      flow.putBand(row, h)
+      flow.setGap(m.qrGap)
+    }
+    flow.gap(m.blockGap)
+  }
+
+  /** Caption lines of a QR code in a column `colW` wide. */
+  private columnCaption(colW: number): string[] {
+    return this.ctx.lines(this.ctx.options.qrCaption, colW, this.ctx.fonts.caption).lines
+  }
+
+  /** Height of one QR code in a column: the square, half a gap, the caption under it. */
+  private columnItemHeight(caption: string[]): number {
+    const m = this.ctx.m
+    return this.ctx.qrSize + Math.floor(m.qrGap / 2) + caption.length * m.captionLineHeight
+  }
+
+  /** Height of a column of `count` QR codes, `colW` wide (as column() lays it out). */
+  columnHeight(count: number, colW: number): number {
+    if (count === 0) return 0
+    return count * this.columnItemHeight(this.columnCaption(colW)) + (count - 1) * this.ctx.m.qrGap
+  }
+
+  /** QR codes beside a card: stacked squares with the caption under each. */
+  column(links: Link[], block: number, entry: number, x: number, colW: number): { items: QrItem[]; height: number } {
+    const { ctx, flow } = this
+    const m = ctx.m
+    const size = ctx.qrSize
+    const items: QrItem[] = []
+    let y = 0
+    for (const link of links) {
+      const caption = this.columnCaption(colW)
+      const h = this.columnItemHeight(caption)
+      items.push({
+        kind: 'qr',
+        x,
+        y,
+        width: colW,
+        height: h,
+        anchor: flow.anchor(block, entry),
+        href: link.href,
+        caption,
+        size,
+        captionX: 0,
+        captionY: size + Math.floor(m.qrGap / 2),
+        captionWidth: colW,
+        captionFont: ctx.fonts.caption,
+        captionLineHeight: m.captionLineHeight,
+      })
+      y += h + m.qrGap
+    }
+    return { items, height: Math.max(0, y - m.qrGap) }
+  }
+}
