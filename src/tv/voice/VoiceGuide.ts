@@ -88,8 +88,10 @@ export class VoiceGuide {
   cancel(): void {
     this.generation++
     this.queue = []
-    this.paused = false
     if (this.speaking) this.output?.cancel()
+    // A paused engine stays paused through cancel(): what is said next would never be heard.
+    if (this.paused) this.output?.resume?.()
+    this.paused = false
     this.speaking = false
   }
 

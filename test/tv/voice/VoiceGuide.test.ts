@@ -98,3 +98,34 @@ describe('VoiceGuide', () => {
     expect([out.paused, out.resumed]).toEqual([1, 1])
   })
 })
+
+describe('VoiceGuide paused', () => {
+  it('a new announcement while paused cancels the paused sentence and resumes the engine, so the new one is heard', async () => {
+    const { out, guide, frame } = setup()
+    guide.say([zh('读到一半。还没读。')])
+    await frame()
+    guide.togglePause()
+    expect(out.paused).toBe(1)
+    guide.say([zh('翻到新的一页。')])
+    expect([out.cancels, out.resumed]).toEqual([1, 1])
+    await frame()
+    expect(out.spoken.map((u) => u.text)).toEqual(['读到一半。', '翻到新的一页。'])
+  })
+
+  it('resumed, goes on with the sentences after the one it paused in, each once', async () => {
+    const { out, guide, frame } = setup()
+    guide.say([zh('一。二。三。')])
+    await frame()
+    guide.togglePause()
+    out.end() // an engine without pause() finishes its sentence; nothing follows while paused
+    await flush()
+    await frame()
+    expect(out.spoken.map((u) => u.text)).toEqual(['一。'])
+    guide.togglePause()
+    await frame()
+    out.end()
+    await flush()
+    expect(out.spoken.map((u) => u.text)).toEqual(['一。', '二。', '三。'])
+    expect(out.resumed).toBe(1)
+  })
+})
