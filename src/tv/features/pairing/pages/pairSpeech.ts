@@ -1,5 +1,6 @@
 import type { Decisions, Scope } from '../../../../core/protocol'
 import { appContext } from '../../../services/AppContext'
+import type { StringKey } from '../../../i18n/strings'
 import { ui, uiKey } from '../../../voice/announcements'
 import { voiceGuide, type Utterance } from '../../../voice/VoiceGuide'
 import type { PairView } from '../services/PairingSession'
@@ -22,11 +23,24 @@ export function sayCountdownMoment(previousLeft: number | null, left: number, sa
   return left
 }
 
-/** What was recorded, scope by scope ("蓝牙：允许；网络：拒绝"). */
+/**
+ * What was recorded, scope by scope ("蓝牙：允许；网络：拒绝", "Bluetooth: Allow; Network: Deny"), in
+ * the UI strings `t` gives, punctuated as the scope labels are ("蓝牙：…" or "Bluetooth: …").
+ */
+export function decisionsText(t: (key: StringKey) => string, scopes: readonly Scope[], decisions: Decisions): string {
+  let fullWidth = true
+  const answers = scopes.map((s) => {
+    const [name, colon] = t(SCOPE_LABEL[s]).split(/([：:])/)
+    fullWidth = colon !== ':'
+    return [name.trim(), t(decisions[s] === 'granted' ? 'consentAllow' : 'consentDeny')]
+  })
+  return answers.map(([name, answer]) => (fullWidth ? `${name}：${answer}` : `${name}: ${answer}`)).join(fullWidth ? '；' : '; ')
+}
+
+/** What was recorded, in the UI language. */
 export function decisionsSpoken(scopes: readonly Scope[], decisions: Decisions): Utterance {
   const ctx = appContext()
-  const answers = scopes.map((s) => `${ctx.t(SCOPE_LABEL[s]).split(/[：:]/)[0]}：${ctx.t(decisions[s] === 'granted' ? 'consentAllow' : 'consentDeny')}`)
-  return ui(answers.join('；'))
+  return ui(decisionsText((key) => ctx.t(key), scopes, decisions))
 }
 
 /**
