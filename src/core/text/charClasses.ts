@@ -105,8 +105,8 @@ let bmp: Uint8Array | null = null
 export function charClass(cp: number): CharClass {
   if (cp < 128) return ascii[cp]
   if (cp < 0x10000) {
-    // One byte per BMP code point (64 KB), filled on first sight of each code point: a text uses a
-    // few hundred, and filling all 65,536 up front cost ≈ 15 ms on the first screen's critical path.
+    // One byte per BMP code point, filled on first sight of each: a text uses few of them, and
+    // filling the whole table up front would delay the first screen.
     if (bmp === null) bmp = new Uint8Array(0x10000).fill(UNKNOWN)
     let k = bmp[cp]
     if (k === UNKNOWN) bmp[cp] = k = classify(cp)

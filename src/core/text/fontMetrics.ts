@@ -1,8 +1,6 @@
 // Glyph advances read from the font files at build time (tools/font-subset.ts writes them next to
-// the fonts). With them, laying out a page needs no canvas measureText call per new glyph: the
-// first measure of each glyph costs ≈ 50 µs on a cold font here, which put ≈ 20 ms on the first
-// screen. HarfBuzz (which browsers shape with) gives the same advances: measured against
-// Chromium's measureText they agree to within 0.0003 px for every glyph at every size we draw.
+// the fonts), so laying out the first screen needs no slow canvas measureText call per new glyph;
+// they are HarfBuzz's advances, the same the browser shapes text with.
 
 /** The JSON file: per weight, the advances (in font units) and the characters that have each. */
 export interface FontMetricsFile {

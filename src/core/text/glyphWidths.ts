@@ -1,6 +1,5 @@
-// Per-glyph width cache. Measuring text on a TV is slow (one canvas measureText call costs
-// about 1 µs, 16 µs on a throttled CPU); a policy has a few hundred distinct glyphs, so each
-// glyph is measured once per font and every width after that is a sum of cached numbers.
+// Per-glyph width cache: measuring text on a TV is slow and a policy has few distinct glyphs, so
+// each glyph is measured once per font and every width after that is a sum of cached numbers.
 
 export interface FontSpec {
   size: number
