@@ -60,14 +60,9 @@ export function sumCodePoints(text: string, cpWidth: (cp: number) => number): nu
   let w = 0
   const n = text.length
   for (let i = 0; i < n; i++) {
-    let c = text.charCodeAt(i)
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
-      const d = text.charCodeAt(i + 1)
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
-        i++
-      }
-    }
+    // A surrogate pair is one code point; a lone surrogate counts as itself.
+    const c = text.codePointAt(i)!
+    if (c > 0xffff) i++
     w += cpWidth(c)
   }
   return w

@@ -81,14 +81,8 @@ function decode(text: string, cpw: (cp: number) => number): Decoded {
   let n = 0
   for (let i = 0; i < len; i++) {
     const at = i
-    let c = text.charCodeAt(i)
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < len) {
-      const d = text.charCodeAt(i + 1)
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000
-        i++
-      }
-    }
+    const c = text.codePointAt(i)!
+    if (c > 0xffff) i++
     const k = charClass(c)
     cps[n] = c
     offs[n] = at

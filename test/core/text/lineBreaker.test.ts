@@ -186,6 +186,17 @@ describe('line breaker: code points and hard breaks', () => {
     expect(lone.test('\ud840')).toBe(true)
   })
 
+  it('keeps a lone surrogate as a glyph of its own, also at the end of the text', () => {
+    const text = '一\ud840二\udc00三ab\ud840'
+    // Ideographs and lone surrogates are 10 px here (the fake measurer takes U+2E80 up as wide), letters 5 px.
+    expect(w(text)).toBe(70)
+    expect(maxContentWidth(text, m)).toBe(70)
+    expect(check(text, 1000)).toEqual([text])
+    const lines = check(text, 12)
+    expect(lines.length).toBeGreaterThan(1)
+    expect(lines.join('')).toBe(text)
+  })
+
   it('keeps combining marks and variation selectors with their base', () => {
     const lines = check('一二三四☺\ufe0f五', 50)
     expect(lines).toEqual(['一二三四', '☺\ufe0f五'])
