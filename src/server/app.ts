@@ -6,6 +6,7 @@ import { ConfigError, trustProxyOption, type ServiceConfig } from './config'
 import { Hasher, loadOrCreateServerSecret } from './crypto'
 import { createLogger, maskUrl } from './logger'
 import bodyParsersPlugin from './plugins/bodyParsers'
+import corsPlugin from './plugins/cors'
 import errorsPlugin from './plugins/errors'
 import openapiPlugin from './plugins/openapi'
 import securityPlugin from './plugins/security'
@@ -113,6 +114,7 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
     })
 
   await app.register(securityPlugin, { https: (config.publicUrl ?? '').startsWith('https:') })
+  await app.register(corsPlugin, { origins: config.tvOrigins })
   await app.register(errorsPlugin)
   await app.register(openapiPlugin)
   await app.register(pairingRoutes)

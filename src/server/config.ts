@@ -5,6 +5,8 @@ import { isIP } from 'node:net'
 import { networkInterfaces } from 'node:os'
 import { resolve } from 'node:path'
 import { DEVICE_ID_PATTERN, MAX_WAIT, PAIRING_EXPIRES_IN, POLL_INTERVAL } from '../core/protocol'
+import { ConfigError } from './configError'
+import { parseTvOrigins } from './configOrigins'
 import { defaultMaxConnections } from './fileLimit'
 import { chooseLanAddress, lanPublicUrl, type Interfaces } from './lanAddress'
 
@@ -93,16 +95,14 @@ export interface ServiceConfig {
   serverSecret: Buffer | null
   /** `LEDGER_KEY`: the key of the ledger's chain and checkpoints (32 bytes); null = derived from the server key. */
   ledgerKey: Buffer | null
+  /** `TV_ORIGINS`: origins of TV apps served elsewhere that may call the API (CORS); `null` admits file:// apps. */
+  tvOrigins: string[]
 }
 
 /** `TRUST_PROXY`: false, a hop count, or proxy addresses / CIDRs (and proxy-addr's `loopback`, `linklocal`, `uniquelocal`). */
 export type TrustProxy = false | number | string[]
 
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`${variable}: ${message}`)
-  }
-}
+export { ConfigError }
 
 export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
   return {
@@ -131,6 +131,7 @@ export function defaultConfig(overrides: Partial<ServiceConfig> = {}): ServiceCo
     serverSecret: null,
     ledgerKey: null,
     policyDir: null,
+    tvOrigins: [],
     ...overrides,
     connections: {
       requestTimeoutMs: 10_000,
@@ -352,5 +353,6 @@ export function configFromEnv(env: Env, devDefault = false, interfaces: () => In
     databaseUrl: databaseUrl ?? null,
     serverSecret,
     ledgerKey: rawLedgerKey ? Buffer.from(rawLedgerKey, 'hex') : null,
+    tvOrigins: parseTvOrigins(env.TV_ORIGINS),
   }
 }
