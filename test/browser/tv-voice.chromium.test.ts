@@ -3,58 +3,13 @@
 // cuts short. The bridge case gives the app a platform TTS and the platform's guidance switch.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page as Layout } from '../../src/core/layout/types'
-import { pageReading } from '../../src/core/speech/pageReading'
+import { itemReading, pageReading } from '../../src/core/speech/pageReading'
 import { splitSentences } from '../../src/core/speech/sentences'
-import { launchChromium, openApp, press, screenshot, type ChromiumSession } from './harness/chromium'
-import { BUILD_DIR, requireBuild, type RemoteKey } from './harness/common'
+import { launchChromium, openApp, press, pressKeyCode, screenshot, type ChromiumSession } from './harness/chromium'
+import { BUILD_DIR, requireBuild, sleep, type RemoteKey } from './harness/common'
 import { startStaticServer, type StaticServer } from './harness/server'
+import { heard as heardIn, SPEECH_RECORDER, speakingBridgeScript, type Spoken } from './harness/speech'
 import { hookState, menuState, paginationOf, waitForFirstRoute } from './harness/tv'
-
-interface Spoken {
-  text: string
-  lang: string
-  rate: number
-  via: 'speechSynthesis' | 'bridge'
-}
-
-/** Replaces speechSynthesis: each utterance "lasts" window.__speechMs, cancel() interrupts it. */
-const RECORDER = `
-  window.__spoken = []; window.__cancels = 0; window.__speechMs = 20;
-  var current = null;
-  var fake = {
-    speaking: false, pending: false, paused: false,
-    speak: function (u) {
-      window.__spoken.push({ text: u.text, lang: u.lang, rate: u.rate, via: 'speechSynthesis' });
-      current = u;
-      setTimeout(function () { if (current === u) { current = null; if (u.onend) u.onend({}); } }, window.__speechMs);
-    },
-    cancel: function () { window.__cancels++; var u = current; current = null; if (u && u.onerror) u.onerror({ error: 'interrupted' }); },
-    pause: function () {}, resume: function () {}, getVoices: function () { return []; }
-  };
-  Object.defineProperty(window, 'speechSynthesis', { value: fake, configurable: true });
-`
-
-/** A platform bridge with its own TTS and voice guidance switched on in the platform's settings. */
-const BRIDGE = `
-  window.__spoken = [];
-  var kv = {
-    get: function (k) { return localStorage.getItem('miitee.' + k); },
-    set: function (k, v) { localStorage.setItem('miitee.' + k, v); },
-    remove: function (k) { localStorage.removeItem('miitee.' + k); },
-    clear: function () { localStorage.clear(); }
-  };
-  window.MiiteePlatformBridge = {
-    identity: function () { return { id: 'bridge-test-tv', name: 'Test TV' }; },
-    storage: function () { return kv; },
-    provisioningAuthorized: function () {},
-    voiceGuidance: function () { return Promise.resolve(true); },
-    speak: function (text, opts) {
-      window.__spoken.push({ text: text, lang: opts.lang, rate: opts.rate, via: 'bridge' });
-      return new Promise(function (r) { setTimeout(r, 20); });
-    },
-    cancelSpeech: function () {}
-  };
-`
 
 describe('TV voice guidance (Chromium)', () => {
   let server: StaticServer
@@ -65,15 +20,11 @@ describe('TV voice guidance (Chromium)', () => {
   const clear = () => page().evaluate('window.__spoken.length = 0')
 
   /** Waits until something matching `test` has been said, returns everything said so far. */
-  async function heard(test: (s: Spoken) => boolean, what: string, timeoutMs = 5000): Promise<Spoken[]> {
-    const until = Date.now() + timeoutMs
-    for (;;) {
-      const all = await spoken()
-      if (all.some(test)) return all
-      if (Date.now() > until) throw new Error(`never heard ${what}; heard:\n${all.map((s) => `${s.lang} ${s.text}`).join('\n')}`)
-      await new Promise((r) => setTimeout(r, 50))
-    }
-  }
+  const heard = (test: (s: Spoken) => boolean, what: string, timeoutMs = 5000) => heardIn(spoken, test, what, timeoutMs)
+  /** The remote's play/pause and info keys (179 and 457, as settings.json maps them). */
+  const playPause = () => pressKeyCode(page(), 179, 'MediaPlayPause')
+  const info = () => pressKeyCode(page(), 457, 'Info')
+  const speechCalls = () => page().evaluate<string[]>('window.__speechCalls.slice()')
 
   const sentencesOf = (layout: Layout) =>
     pageReading(layout).flatMap((p) => (p.kind === 'text' ? splitSentences(p.text) : []))
@@ -82,7 +33,7 @@ describe('TV voice guidance (Chromium)', () => {
     requireBuild()
     server = await startStaticServer(BUILD_DIR)
     chromium = await launchChromium()
-    await chromium.context.addInitScript(RECORDER)
+    await chromium.context.addInitScript(SPEECH_RECORDER)
   })
 
   afterAll(async () => {
@@ -157,6 +108,64 @@ describe('TV voice guidance (Chromium)', () => {
     await page().evaluate('window.__speechMs = 20')
   })
 
+  it('PlayPause pauses reading mid-page and resumes at the sentence it stopped in; a flip while paused is heard; Info says the page, or the focused block, again', async () => {
+    const pages = (await paginationOf(page())).pages
+    const readable = (i: number) => pageReading(pages[i]).every((p) => p.kind === 'text') && sentencesOf(pages[i]).length >= 3
+    // Onwards to a page of text only with at least three sentences (a QR's line is not one of them).
+    let index = (await hookState(page())).reader!.pageIndex
+    const target = pages.findIndex((_, i) => i > index && readable(i) && i + 1 < pages.length)
+    expect(target, 'a page of three sentences or more').toBeGreaterThan(index)
+    await key('Right', target - index - 1)
+    index = target
+    await page().evaluate('window.__speechMs = 1500')
+    await clear()
+    await key('Right')
+    expect((await hookState(page())).reader!.pageIndex).toBe(index)
+    const expected = sentencesOf(pages[index])
+    await heard((s) => s.text === expected[0], 'the first sentence')
+    await playPause()
+    expect((await speechCalls()).at(-1)).toBe('pause')
+    await sleep(1800)
+    // Paused inside the first sentence: nothing after it was said.
+    expect((await spoken()).map((s) => s.text)).toEqual([expected[0]])
+    await page().evaluate('window.__speechMs = 20')
+    await playPause()
+    expect((await speechCalls()).at(-1)).toBe('resume')
+    await heard((s) => s.text === expected[expected.length - 1], 'the last sentence after resuming')
+    // The rest of the page, each sentence once, the first not started over.
+    expect((await spoken()).map((s) => s.text)).toEqual(expected)
+
+    await clear()
+    await info()
+    await heard((s) => s.text === expected[expected.length - 1], 'the page again')
+    expect((await spoken()).map((s) => s.text)).toEqual(expected)
+
+    // Paused, then a flip: the engine is resumed, so the new page is heard.
+    await page().evaluate('window.__speechMs = 1500')
+    await clear()
+    await key('Right')
+    const next = sentencesOf(pages[index + 1])
+    await heard((s) => s.text === next[0], 'the next page')
+    await playPause()
+    await key('Left')
+    await heard((s) => s.text === expected[0], 'the page flipped back to, while paused')
+    expect((await speechCalls()).slice(-3)).toEqual(['pause', 'cancel', 'resume'])
+    await page().evaluate('window.__speechMs = 20')
+
+    // A block focused with Down: Info says that block, not the page.
+    await heard((s) => s.text === expected[expected.length - 1], 'the page read to its end')
+    await clear()
+    await key('Down')
+    const focus = (await hookState(page())).reader!.focusIndex
+    const block = itemReading(pages[index], focus).flatMap((p) => (p.kind === 'text' ? splitSentences(p.text) : []))
+    await heard((s) => s.text === block[block.length - 1], 'the focused block')
+    const said = (await spoken()).map((s) => s.text)
+    await clear()
+    await info()
+    await heard((s) => s.text === block[block.length - 1], 'the focused block again')
+    expect((await spoken()).map((s) => s.text)).toEqual(said)
+  })
+
   it('in an English UI the policy is still spoken in zh-CN, the UI in en-US; Settings switches guidance off and the choice is kept', async () => {
     await key('Back') // contents
     const m = await menuState(page())
@@ -205,7 +214,7 @@ describe('TV voice guidance (Chromium)', () => {
   it("speaks through the platform bridge's TTS when the platform's voice guidance is on", async () => {
     const session = await launchChromium()
     try {
-      await session.context.addInitScript(BRIDGE)
+      await session.context.addInitScript(speakingBridgeScript({ platformGuidance: true }))
       expect(await openApp(session.page, server.url, { clearStorage: true })).toBe('hook')
       await waitForFirstRoute(session.page)
       const until = Date.now() + 5000
