@@ -11,6 +11,7 @@ import errorsPlugin from './plugins/errors'
 import openapiPlugin from './plugins/openapi'
 import securityPlugin from './plugins/security'
 import servicesPlugin from './plugins/services'
+import deviceRoutes from './routes/devices'
 import eventRoutes from './routes/events'
 import oauthRoutes from './routes/oauth'
 import pageRoutes from './routes/pages'
@@ -119,6 +120,7 @@ export async function buildApp(config: ServiceConfig, deps: AppDeps = {}): Promi
   await app.register(openapiPlugin)
   await app.register(pairingRoutes)
   await app.register(eventRoutes)
+  await app.register(deviceRoutes)
   await app.register(oauthRoutes)
   await app.register(pageRoutes)
 

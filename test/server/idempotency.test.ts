@@ -23,6 +23,9 @@ class SlowLedger implements LedgerStore {
   byPairing(id: string) {
     return this.inner.byPairing(id)
   }
+  subjectConsents(hash: string, limit: number) {
+    return this.inner.subjectConsents(hash, limit)
+  }
   records() {
     return this.inner.records()
   }
@@ -104,6 +107,7 @@ describe('decision idempotency', () => {
     const flaky: LedgerStore = {
       append: (e) => (fail ? Promise.reject(new Error('disk full')) : inner.append(e)),
       byPairing: (id) => inner.byPairing(id),
+      subjectConsents: (hash, limit) => inner.subjectConsents(hash, limit),
       records: () => inner.records(),
       verify: () => inner.verify(),
       close: () => inner.close(),

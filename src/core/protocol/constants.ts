@@ -115,6 +115,7 @@ export const PATHS = {
   decision: (id: string) => `/v1/pairings/${id}/decision`,
   withdrawal: (id: string) => `/v1/pairings/${id}/withdrawal`,
   claims: '/v1/claims',
+  deviceConsents: '/v1/devices/self/consents',
   deviceAuthorization: '/oauth/device_authorization',
   token: '/oauth/token',
   oauthMetadata: '/.well-known/oauth-authorization-server',

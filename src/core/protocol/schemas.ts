@@ -137,6 +137,9 @@ export const PairingStatusSchema = Type.Object(
     pairing_id: PairingIdSchema,
     state: PairingStateSchema,
     expires_at: Type.String({ description: 'Deadline of the current state' }),
+    decision_deadline: Type.Optional(
+      Type.String({ description: 'While consent_pending: when the request ends unanswered (nothing granted). The TV and the phone both count down to it.' }),
+    ),
     server_time: Type.String(),
     interval: Type.Integer({ description: 'Seconds between plain polls' }),
     event_id: Type.Integer({ description: 'Id of the newest event (long-poll `after`, SSE Last-Event-ID)' }),
@@ -188,6 +191,31 @@ export const WithdrawalResponseSchema = Type.Object(
   closed,
 )
 export type WithdrawalResponse = Static<typeof WithdrawalResponseSchema>
+
+export const DeviceConsentSchema = Type.Object(
+  {
+    pairing_id: PairingIdSchema,
+    receipt_id: Type.String(),
+    phone_name: Type.String(),
+    decisions: DecisionsSchema,
+    /** Scopes granted and not withdrawn since. */
+    active: Type.Array(ScopeSchema, { maxItems: 3, uniqueItems: true, description: 'Granted and not withdrawn since' }),
+    withdrawn: Type.Array(ScopeSchema, { maxItems: 3, uniqueItems: true }),
+    policy_version: Type.String(),
+    recorded_at: Type.String(),
+  },
+  { ...closed, description: 'A consent given on this TV that granted at least one scope' },
+)
+export type DeviceConsent = Static<typeof DeviceConsentSchema>
+
+export const DeviceConsentsResponseSchema = Type.Object(
+  {
+    consents: Type.Array(DeviceConsentSchema, { description: 'Newest first' }),
+    server_time: Type.String(),
+  },
+  closed,
+)
+export type DeviceConsentsResponse = Static<typeof DeviceConsentsResponseSchema>
 
 export const ErrorSchema = Type.Object(
   {

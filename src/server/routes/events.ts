@@ -74,6 +74,16 @@ export default async function eventRoutes(app: FastifyInstance) {
         res.end()
       }
 
+      let deadlineTimer: ReturnType<typeof setTimeout> | undefined
+      /** A stream on a pending request wakes at its decision deadline: the expiry reaches both sides then, not at a heartbeat. */
+      const armDeadline = (frames: StoredEvent[]) => {
+        const at = frames.length ? decisionDeadlineOf(frames[frames.length - 1]) : null
+        if (at === null || ended) return
+        clearTimeout(deadlineTimer)
+        deadlineTimer = setTimeout(() => void pairings.tick(id).catch((e) => req.log.warn({ err: e }, 'pairing deadline check failed')), Math.max(0, at - pairings.now()) + 20)
+        deadlineTimer.unref()
+      }
+
       let initial: StoredEvent[]
       const replay = last !== undefined && last <= rec.eventId ? await live.events(id, last) : null
       if (replay && (last === rec.eventId || (replay.length > 0 && replay[0].id === (last as number) + 1))) {
@@ -100,6 +110,7 @@ export default async function eventRoutes(app: FastifyInstance) {
               conn.cursor = evs[evs.length - 1].id
               res.write(evs.map(frame).join(''))
               endIfSettled(evs)
+              armDeadline(evs)
             }
           } while (conn.again && !ended)
         } catch (e) {
@@ -109,6 +120,7 @@ export default async function eventRoutes(app: FastifyInstance) {
         }
       }
       res.once('close', () => {
+        clearTimeout(deadlineTimer)
         sseHub.remove(conn)
         release()
         // A stream never finishes normally: free the socket even if the client only half-closed it.
@@ -117,18 +129,29 @@ export default async function eventRoutes(app: FastifyInstance) {
       conn.unsub = live.subscribe(id, () => void flush())
       sseHub.add(conn)
       endIfSettled(initial)
+      armDeadline(initial)
       // Events appended between the load and the subscription.
       if (!ended) void flush()
     },
   )
 }
 
+function statusOfEvent(e: StoredEvent): PairingStatus | undefined {
+  try {
+    return (JSON.parse(e.data) as { status?: PairingStatus }).status
+  } catch {
+    return undefined
+  }
+}
+
 /** Whether an event leaves its pairing settled (its data carries the status as stored). */
 function settledEvent(e: StoredEvent): boolean {
-  try {
-    const status = (JSON.parse(e.data) as { status?: PairingStatus }).status
-    return status !== undefined && pairingSettled(status)
-  } catch {
-    return false
-  }
+  const status = statusOfEvent(e)
+  return status !== undefined && pairingSettled(status)
+}
+
+/** The decision deadline (ms) an event's status names, or null when it names none. */
+function decisionDeadlineOf(e: StoredEvent): number | null {
+  const at = statusOfEvent(e)?.decision_deadline
+  return at ? Date.parse(at) : null
 }

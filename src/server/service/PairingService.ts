@@ -1,11 +1,12 @@
 // The pairing state machine (DESIGN.md §3) as the routes see it: one method per use case, each
 // in its own module over the same stores.
-import type { ClaimResponse, DecisionRequest, PairingStatus, Scope, WithdrawalRequest } from '../../core/protocol'
+import type { ClaimResponse, DecisionRequest, DeviceConsentsResponse, PairingStatus, Scope, WithdrawalRequest } from '../../core/protocol'
 import type { PairingRecord } from '../storage/live'
 import { authenticate, deviceHash, type Role } from './authentication'
 import { claimPairing, type ClaimInput } from './claims'
 import { createPairing, type CreatedPairing } from './creation'
 import { decideOnce } from './decisions'
+import { deviceConsents } from './deviceConsents'
 import type { ServiceDeps } from './deps'
 import { exchangeDeviceCode, type DeviceGrantToken } from './deviceGrant'
 import type { IdempotentResult } from './idempotency'
@@ -65,6 +66,11 @@ export class PairingService {
   /** Records the withdrawal once per `Idempotency-Key`, as `decide`. */
   withdraw(pairingId: string, key: string | undefined, body: WithdrawalRequest, auth: { deviceHash?: string }): Promise<IdempotentResult> {
     return withdrawOnce(this.d, pairingId, key, body, auth)
+  }
+
+  /** The consents taken on the TV with this device id, from the ledger. */
+  deviceConsents(deviceId: string): Promise<DeviceConsentsResponse> {
+    return deviceConsents(this.d, deviceHash(this.d, deviceId))
   }
 
   tokenGrant(deviceCode: string, clientId: string | undefined): Promise<DeviceGrantToken> {

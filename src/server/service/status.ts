@@ -36,6 +36,8 @@ export function statusOf(rec: PairingRecord, now: number): PairingStatus {
     event_id: rec.eventId,
     tv: { name: rec.tvName },
   }
+  // While the phone's request waits, its deadline is the state's: both sides count down to it.
+  if (rec.state === 'consent_pending') s.decision_deadline = s.expires_at
   if (rec.phoneName !== undefined) s.phone = { name: rec.phoneName }
   if (rec.scopesRequested) s.scopes_requested = [...rec.scopesRequested]
   if (rec.decision) {

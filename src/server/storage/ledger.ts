@@ -87,11 +87,27 @@ export interface LedgerStore {
   append(entry: LedgerEntry): Promise<LedgerRecord>
   /** Records of one pairing, oldest first. */
   byPairing(pairingId: string): Promise<LedgerRecord[]>
+  /**
+   * The newest `limit` consents taken on one TV (`subject.device_id_hash`) that granted a scope,
+   * newest first, each with the withdrawals that refer to it (oldest first).
+   */
+  subjectConsents(deviceIdHash: string, limit: number): Promise<SubjectConsent[]>
   /** Every record, oldest first. */
   records(): AsyncIterable<LedgerRecord>
   /** Checks the chain from the genesis, the checkpoints and the uniqueness rules. */
   verify(): Promise<VerifyResult>
   close(): Promise<void>
+}
+
+/** A consent of one TV and what withdrew from it since. */
+export interface SubjectConsent {
+  consent: LedgerRecord
+  withdrawals: LedgerRecord[]
+}
+
+/** Groups a subject's consents (newest first) with the withdrawals among `records` that refer to them. */
+export function withWithdrawals(consents: LedgerRecord[], records: LedgerRecord[]): SubjectConsent[] {
+  return consents.map((consent) => ({ consent, withdrawals: records.filter((r) => r.kind === 'withdrawal' && r.refers_to === consent.receipt_id) }))
 }
 
 export const GENESIS_HASH = '0'.repeat(64)

@@ -18,9 +18,11 @@ import {
   type LedgerEntry,
   type LedgerRecord,
   type LedgerStore,
+  type SubjectConsent,
   type VerifyResult,
+  withWithdrawals,
 } from './ledger'
-import { PG_DECISION_ID, PG_LEDGER_MIGRATIONS, type Migration } from './migrations/pg-ledger'
+import { PG_DECISION_ID, PG_LEDGER_MIGRATIONS, PG_SUBJECT, type Migration } from './migrations/pg-ledger'
 import { checkExisting, checkpointPowers, migrate } from './migrations/pg-migrate'
 
 /** Advisory lock key of appends (any 64-bit number the database does not use otherwise). */
@@ -213,6 +215,18 @@ export class PgLedgerStore implements LedgerStore {
   async byPairing(pairingId: string): Promise<LedgerRecord[]> {
     const r = await this.pool.query<Row>('SELECT hash, body FROM ledger WHERE pairing_id = $1 ORDER BY seq', [pairingId])
     return r.rows.map(rowToRecord)
+  }
+
+  async subjectConsents(deviceIdHash: string, limit: number): Promise<SubjectConsent[]> {
+    const consents = await this.pool.query<Row>(
+      `SELECT hash, body, pairing_id FROM ledger WHERE kind = 'consent' AND ${PG_SUBJECT} = $1
+         AND EXISTS (SELECT 1 FROM jsonb_each_text(body::jsonb -> 'decisions') d WHERE d.value = 'granted') ORDER BY seq DESC LIMIT $2`,
+      [deviceIdHash, limit],
+    )
+    if (!consents.rows.length) return []
+    const ids = [...new Set(consents.rows.map((r) => r.pairing_id))]
+    const withdrawals = await this.pool.query<Row>("SELECT hash, body FROM ledger WHERE kind = 'withdrawal' AND pairing_id = ANY($1) ORDER BY seq", [ids])
+    return withWithdrawals(consents.rows.map(rowToRecord), withdrawals.rows.map(rowToRecord))
   }
 
   /** Rows oldest first, read a page at a time. */

@@ -14,9 +14,11 @@ import {
   type LedgerEntry,
   type LedgerRecord,
   type LedgerStore,
+  type SubjectConsent,
   type VerifyResult,
+  withWithdrawals,
 } from './ledger'
-import { migrateSqliteLedger, SQLITE_DECISION_ID } from './migrations/sqlite-ledger'
+import { migrateSqliteLedger, SQLITE_DECISION_ID, SQLITE_SUBJECT } from './migrations/sqlite-ledger'
 
 interface Pending {
   entry: LedgerEntry
@@ -159,6 +161,23 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async byPairing(pairingId: string): Promise<LedgerRecord[]> {
     return (this.db.prepare('SELECT hash, body FROM ledger WHERE pairing_id = ? ORDER BY seq').all(pairingId) as { hash: string; body: string }[]).map(toRecord)
+  }
+
+  async subjectConsents(deviceIdHash: string, limit: number): Promise<SubjectConsent[]> {
+    const consents = (
+      this.db
+        .prepare(
+          `SELECT hash, body FROM ledger WHERE kind = 'consent' AND ${SQLITE_SUBJECT} = ?
+             AND EXISTS (SELECT 1 FROM json_each(body, '$.decisions') WHERE value = 'granted') ORDER BY seq DESC LIMIT ?`,
+        )
+        .all(deviceIdHash, limit) as { hash: string; body: string }[]
+    ).map(toRecord)
+    if (!consents.length) return []
+    const ids = [...new Set(consents.map((c) => c.pairing_id))]
+    const withdrawals = (
+      this.db.prepare(`SELECT hash, body FROM ledger WHERE kind = 'withdrawal' AND pairing_id IN (${ids.map(() => '?').join(', ')}) ORDER BY seq`).all(...ids) as { hash: string; body: string }[]
+    ).map(toRecord)
+    return withWithdrawals(consents, withdrawals)
   }
 
   async *records(): AsyncIterable<LedgerRecord> {

@@ -11,6 +11,9 @@ export interface Migration {
 /** A row's decision_id, as the unique index and \`verify\` read it. */
 export const PG_DECISION_ID = "(body::jsonb ->> 'decision_id')"
 
+/** A row's TV (the consent's subject), as the subject index and `subjectConsents` read it. */
+export const PG_SUBJECT = "((body::jsonb -> 'subject') ->> 'device_id_hash')"
+
 export const PG_LEDGER_MIGRATIONS: Migration[] = [
   {
     version: 1,
@@ -82,5 +85,10 @@ export const PG_LEDGER_MIGRATIONS: Migration[] = [
       CREATE TRIGGER ledger_meta_no_update BEFORE UPDATE OR DELETE ON ledger_meta
         FOR EACH ROW EXECUTE FUNCTION ledger_append_only();
     `,
+  },
+  {
+    version: 3,
+    name: "a TV's consents by subject",
+    sql: `CREATE INDEX ledger_subject ON ledger (${PG_SUBJECT}, seq) WHERE kind = 'consent';`,
   },
 ]

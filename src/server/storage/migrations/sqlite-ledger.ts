@@ -14,6 +14,9 @@ export interface SqliteMigration {
 /** A row's decision_id, as the unique index and `verify` read it. */
 export const SQLITE_DECISION_ID = "json_extract(body, '$.decision_id')"
 
+/** A row's TV (the consent's subject), as the subject index and `subjectConsents` read it. */
+export const SQLITE_SUBJECT = "json_extract(body, '$.subject.device_id_hash')"
+
 export const SQLITE_LEDGER_MIGRATIONS: SqliteMigration[] = [
   {
     version: 1,
@@ -62,6 +65,13 @@ export const SQLITE_LEDGER_MIGRATIONS: SqliteMigration[] = [
         CREATE TRIGGER ledger_meta_no_delete BEFORE DELETE ON ledger_meta
           BEGIN SELECT RAISE(ABORT, 'the ledger is append-only'); END;
       `)
+    },
+  },
+  {
+    version: 3,
+    name: "a TV's consents by subject",
+    apply(db) {
+      db.exec(`CREATE INDEX ledger_subject ON ledger (${SQLITE_SUBJECT}, seq) WHERE kind = 'consent';`)
     },
   },
 ]
