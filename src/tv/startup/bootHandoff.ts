@@ -4,18 +4,14 @@
 // property: the app takes over what the boot script started instead of requesting it again.
 
 import { absoluteUrl } from '../services/staticBase'
+import { requestBody, type ResponseBody } from './legacy/requestBody'
+
+export type { ResponseBody }
 
 /** A font face being loaded, under the key of its family, descriptors and absolute URLs. */
 export interface StartedFace {
   face: FontFace
   loaded: Promise<FontFace>
-}
-
-/** A response read ahead: its status and its body as text. */
-export interface ResponseBody {
-  ok: boolean
-  status: number
-  text: string
 }
 
 export interface BootHandoff {
@@ -32,10 +28,6 @@ export function bootHandoff(): BootHandoff {
   return (g[GLOBAL] ??= { faces: new Map(), responses: new Map() })
 }
 
-async function readBody(res: Response): Promise<ResponseBody> {
-  return { ok: res.ok, status: res.status, text: await res.text() }
-}
-
 /**
  * Requests `url` now, for a later fetchBody(url). Its body is read as it arrives, while the page
  * waits for Lightning and the app bundle: read when the app asks, its reads would queue behind the
@@ -45,7 +37,7 @@ export function prefetchBody(url: string): void {
   const responses = bootHandoff().responses
   const abs = absoluteUrl(url)
   if (responses.has(abs)) return
-  const request = fetch(abs).then(readBody)
+  const request = requestBody(abs)
   // Unhandled until taken: a failure is the taker's to report (it sees the same rejection).
   request.catch(() => undefined)
   responses.set(abs, request)
@@ -57,5 +49,5 @@ export function fetchBody(url: string): Promise<ResponseBody> {
   const abs = absoluteUrl(url)
   const ahead = responses.get(abs)
   responses.delete(abs)
-  return ahead ?? fetch(url).then(readBody)
+  return ahead ?? requestBody(url)
 }

@@ -24,10 +24,9 @@ if (typeof FontFace === 'function' && document.fonts) {
   if (document.readyState === 'complete') startFonts()
   else window.addEventListener('load', startFonts, { once: true })
 }
-if (typeof fetch === 'function') {
-  const first = firstPolicyRequests(base, __MIITEE_BOOT_SETTINGS__.policy)
-  prefetchBody(first.index)
-  if (first.preload) prefetchBody(first.preload)
-  // The glyph advances the first pagination uses (AppContext.loadPolicy waits for them).
-  prefetchBody(base + FONT_METRICS_PATH)
-}
+// Through fetch, or XMLHttpRequest where the engine has no fetch (../legacy/requestBody).
+const first = firstPolicyRequests(base, __MIITEE_BOOT_SETTINGS__.policy)
+prefetchBody(first.index)
+if (first.preload) prefetchBody(first.preload)
+// The glyph advances the first pagination uses (AppContext.loadPolicy waits for them).
+prefetchBody(base + FONT_METRICS_PATH)
