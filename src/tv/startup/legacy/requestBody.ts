@@ -29,7 +29,11 @@ export function xhrBody(url: string): Promise<ResponseBody> {
   })
 }
 
-/** The body of a GET of `url`, as text. */
+/**
+ * The body of a GET of `url`, as text. A packaged app's own files (file:) always come through
+ * XMLHttpRequest: WPE's fetch answers them with status 0, which reads as a failure.
+ */
 export function requestBody(url: string): Promise<ResponseBody> {
-  return typeof fetch === 'function' ? fetch(url).then(readBody) : xhrBody(url)
+  const fromFile = new URL(url, location.href).protocol === 'file:'
+  return typeof fetch === 'function' && !fromFile ? fetch(url).then(readBody) : xhrBody(url)
 }

@@ -1,7 +1,11 @@
 // @vitest-environment jsdom
 // Without fetch (WebKit 602, Chrome < 42) a body comes through XMLHttpRequest with the same
 // status and text fetch would give, and a network failure rejects as fetch's does.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { AddressInfo } from 'node:net'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import { requestBody, xhrBody } from '../../../../src/tv/startup/legacy/requestBody'
@@ -44,5 +48,20 @@ describe('requestBody without fetch', () => {
     vi.stubGlobal('fetch', fetch)
     await expect(requestBody(`${base}/policy.json`)).resolves.toEqual({ ok: true, status: 201, text: 'ok' })
     expect(fetch).toHaveBeenCalledTimes(1)
+  })
+
+  it('reads a packaged app’s file: URL through XMLHttpRequest even where fetch exists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'miitee-file-'))
+    try {
+      writeFileSync(join(dir, 'index.json'), '{"policies":[]}')
+      const fetch = vi.fn(async () => new Response('', { status: 0 }))
+      vi.stubGlobal('fetch', fetch)
+      const body = await requestBody(pathToFileURL(join(dir, 'index.json')).href)
+      expect(body).toEqual({ ok: true, status: 200, text: '{"policies":[]}' })
+      expect(fetch).not.toHaveBeenCalled()
+      await expect(requestBody(pathToFileURL(join(dir, 'missing.json')).href)).rejects.toThrow(/network error/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
