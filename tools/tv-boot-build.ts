@@ -53,7 +53,11 @@ export function withBootScript(html: string, src: string, file = 'index.html'): 
 }
 
 /** Builds the boot script of `root` into `<dir>/<script>` and links it from `<dir>/index.html`. */
-export async function buildTvBoot(dir = join(ROOT, 'build'), script = 'boot.js', opts: { root?: string; minify?: boolean } = {}): Promise<BootBuildResult> {
+export async function buildTvBoot(
+  dir = join(ROOT, 'build'),
+  script = 'boot.js',
+  opts: { root?: string; minify?: boolean; /** a settings file the page's start script waits for, requested first (dist: config.json) */ deploymentConfig?: string } = {},
+): Promise<BootBuildResult> {
   const root = opts.root ?? ROOT
   const settings = bootSettings(join(root, 'settings.json'))
   const file = join(dir, script)
@@ -70,7 +74,7 @@ export async function buildTvBoot(dir = join(ROOT, 'build'), script = 'boot.js',
     charset: 'utf8',
     logLevel: 'warning',
     absWorkingDir: root,
-    define: { __MIITEE_BOOT_SETTINGS__: JSON.stringify(settings) },
+    define: { __MIITEE_BOOT_SETTINGS__: JSON.stringify(settings), __MIITEE_BOOT_CONFIG__: JSON.stringify(opts.deploymentConfig ?? null) },
   })
   const indexFile = join(dir, 'index.html')
   const src = `./${relative(dirname(indexFile), file).split('\\').join('/')}`

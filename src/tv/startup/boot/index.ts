@@ -12,8 +12,11 @@ import { staticBase } from '../../services/staticBase'
 import { firstPolicyRequests, type PolicyLoadOptions } from '../../services/policyRequests'
 
 declare const __MIITEE_BOOT_SETTINGS__: { path?: string; policy?: PolicyLoadOptions }
+/** The dist page's deployment settings file (./deploymentConfig), which its start script waits for; null elsewhere. */
+declare const __MIITEE_BOOT_CONFIG__: string | null
 
 const base = staticBase(__MIITEE_BOOT_SETTINGS__.path)
+if (__MIITEE_BOOT_CONFIG__) prefetchBody(__MIITEE_BOOT_CONFIG__)
 // Engines without the CSS Font Loading API get the fonts through the SDK's loader, later.
 if (typeof FontFace === 'function' && document.fonts) {
   // A font download started before the document's load event holds that event back (a stalled
