@@ -49,7 +49,7 @@ export default class DeclinedPage extends ContextPage<DeclinedPageTemplateSpec> 
 
   $buttonPressed(id: string) {
     if (id === 'read') Router.navigate('gate', false)
-    else closeApp(this.application)
+    else closeApp()
   }
 
   override _handleBack() {

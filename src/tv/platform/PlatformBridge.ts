@@ -57,6 +57,11 @@ export interface PlatformBridge {
   speak?(text: string, opts: { lang: string; rate: number }): void | Promise<void>
   /** Stops what speak() is saying. */
   cancelSpeech?(): void
+  /**
+   * Closes the app (the viewer confirmed Exit at the root). Absent: the SDK's
+   * platformSettings.onClose, else Tizen's application exit, webOS's platformBack, or window.close().
+   */
+  exit?(): void | Promise<void>
 }
 
 type Listener = (scopes: Scope[], grant: ProvisioningGrant) => void

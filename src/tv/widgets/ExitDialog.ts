@@ -49,7 +49,7 @@ export default class ExitDialog
 
   override _handleEnter() {
     hook().state = { ...hook().state, exited: true }
-    closeApp(this.application)
+    closeApp()
   }
 
   override _handleBack() {
