@@ -11,9 +11,12 @@ export interface Proc {
   stop(): Promise<void>
 }
 
-/** Spawns `node --import tsx <script>` and resolves with the port from the first `http://127.0.0.1:PORT/` or `localhost:PORT` line. */
-export function startProc(script: string, env: Record<string, string>, cwd: string): Promise<Proc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+/**
+ * Spawns `node [nodeArgs] --import tsx <script>` and resolves with the port of the first
+ * `Miitee TV: http://…:PORT/` or `Peer: http://…:PORT/` line it prints.
+ */
+export function startProc(script: string, env: Record<string, string>, cwd: string, nodeArgs: string[] = []): Promise<Proc> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   let last = ''
   const keep = (d: Buffer) => {
@@ -24,7 +27,7 @@ export function startProc(script: string, env: Record<string, string>, cwd: stri
     const onData = (d: Buffer) => {
       keep(d)
       if (out.length < 100_000) out += d.toString()
-      const m = /(?:Miitee TV|Baseline): http:\/\/(?:localhost|127\.0\.0\.1):(\d+)\//.exec(out)
+      const m = /(?:Miitee TV|Peer): http:\/\/(?:localhost|127\.0\.0\.1):(\d+)\//.exec(out)
       if (m && timer) {
         clearTimeout(timer)
         resolve({
