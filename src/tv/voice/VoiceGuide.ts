@@ -36,6 +36,7 @@ export class VoiceGuide {
   private paused = false
   private generation = 0
   private last: Utterance[] = []
+  private pending: { build: () => Utterance[]; append: boolean }[] = []
   private scheduled = false
   /** Whether the last announcement has begun; until then a new one may still merge with it. */
   started = false
@@ -51,21 +52,38 @@ export class VoiceGuide {
   }
 
   /**
-   * Speaks these now (after the frame), dropping anything stale; `append` queues them after it.
-   * Given a function, builds them only while guidance is on: a page flip with guidance off reads nothing.
+   * Speaks these after the frame, dropping anything stale; `append` queues them after it. What is
+   * said is built after the frame too, from the screen as drawn (a page's title set on showing,
+   * a feature screen mounted late), and only while guidance is on: with it off a flip reads nothing.
+   * An announcement that builds to nothing leaves what is being said alone.
    */
   say(utterances: Utterance[] | (() => Utterance[]), opts: { append?: boolean } = {}): void {
     if (!this.enabled || !this.output) return
-    const pieces = (typeof utterances === 'function' ? utterances() : utterances).flatMap((u) => splitSentences(u.text).map((text) => ({ text, lang: u.lang })))
-    if (!pieces.length) return
-    if (opts.append) this.last = this.last.concat(pieces)
-    else {
-      this.cancel()
-      this.last = pieces
-      this.started = false
-    }
-    this.queue.push(...pieces)
+    this.pending.push({ build: typeof utterances === 'function' ? utterances : () => utterances, append: !!opts.append })
+    if (!opts.append) this.started = false
     this._schedule()
+  }
+
+  /** Builds what was said since the last frame, in order: each non-empty announcement replaces what is stale. */
+  private _build() {
+    const pending = this.pending
+    this.pending = []
+    for (const p of pending) {
+      let built: Utterance[]
+      try {
+        built = p.build()
+      } catch {
+        continue // a screen that cannot say itself must not silence the ones after it
+      }
+      const pieces = built.flatMap((u) => splitSentences(u.text).map((text) => ({ text, lang: u.lang })))
+      if (!pieces.length) continue
+      if (p.append) this.last = this.last.concat(pieces)
+      else {
+        this._stop()
+        this.last = pieces
+      }
+      this.queue.push(...pieces)
+    }
   }
 
   /** Says the last announcement again from its start. */
@@ -86,6 +104,12 @@ export class VoiceGuide {
   }
 
   cancel(): void {
+    this.pending = []
+    this._stop()
+  }
+
+  /** Stops what is being said and drops what is queued. */
+  private _stop() {
     this.generation++
     this.queue = []
     if (this.speaking) this.output?.cancel()
@@ -100,6 +124,8 @@ export class VoiceGuide {
     this.scheduled = true
     this.afterFrame(() => {
       this.scheduled = false
+      if (this.enabled) this._build()
+      else this.pending = []
       this._pump()
     })
   }

@@ -6,15 +6,19 @@ import { appContext } from '../services/AppContext'
 import type { StringKey } from '../i18n/strings'
 import type { Utterance } from './VoiceGuide'
 
+/** A UI text as it is said: the key hint's arrows as key names (in the strings `t` gives), spaces collapsed. */
+export function spokenForm(text: string, t: (key: StringKey) => string): string {
+  return text
+    .replace(/↑\s*↓/g, ` ${t('spokenUpDown')} `)
+    .replace(/←\s*→/g, ` ${t('spokenLeftRight')} `)
+    .replace(/\s+/g, ' ')
+    .trim()
+}
+
 /** A UI string in the UI language, with the key hint's arrows said as key names. */
 export function ui(text: string): Utterance {
   const ctx = appContext()
-  const spoken = text
-    .replace(/↑\s*↓/g, ` ${ctx.t('spokenUpDown')} `)
-    .replace(/←\s*→/g, ` ${ctx.t('spokenLeftRight')} `)
-    .replace(/\s+/g, ' ')
-    .trim()
-  return { text: spoken, lang: ctx.prefs.language }
+  return { text: spokenForm(text, (key) => ctx.t(key)), lang: ctx.prefs.language }
 }
 
 /** A UI string by key. */

@@ -34,12 +34,16 @@ export function focusPathChanged(path: readonly Announcing[]): void {
   // A screen entered and its first focus set in one go (a page, then its list) is said as one.
   if (!guide.started) fresh = unspoken.filter((el) => path.includes(el) && !fresh.includes(el)).concat(fresh)
   unspoken = fresh
-  const said = fresh.flatMap((el) => flatten(el.announce))
-  const context = fresh
-    .slice()
-    .reverse()
-    .flatMap((el) => flatten(el.announceContext))
-  guide.say(said.concat(context))
+  const entered = fresh
+  // Read after the frame: a screen mounted with the focus (a feature's page) sets its title on showing.
+  guide.say(() => {
+    const said = entered.flatMap((el) => flatten(el.announce))
+    const context = entered
+      .slice()
+      .reverse()
+      .flatMap((el) => flatten(el.announceContext))
+    return said.concat(context)
+  })
 }
 
 /** A focused component whose state changed without a focus move (a list's entry, a choice): says it again. */

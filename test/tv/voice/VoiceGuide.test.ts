@@ -69,8 +69,9 @@ describe('VoiceGuide', () => {
     guide.say([zh('旧的一句。旧的第二句。')])
     await frame()
     guide.say([zh('新的。')])
-    expect(out.cancels).toBe(1)
+    expect(out.cancels).toBe(0) // until the frame is drawn
     await frame()
+    expect(out.cancels).toBe(1)
     guide.say([zh('随后。')], { append: true })
     await frame()
     expect(out.spoken.map((u) => u.text)).toEqual(['旧的一句。', '新的。'])
@@ -107,8 +108,8 @@ describe('VoiceGuide paused', () => {
     guide.togglePause()
     expect(out.paused).toBe(1)
     guide.say([zh('翻到新的一页。')])
-    expect([out.cancels, out.resumed]).toEqual([1, 1])
     await frame()
+    expect([out.cancels, out.resumed]).toEqual([1, 1])
     expect(out.spoken.map((u) => u.text)).toEqual(['读到一半。', '翻到新的一页。'])
   })
 
@@ -127,5 +128,57 @@ describe('VoiceGuide paused', () => {
     await flush()
     expect(out.spoken.map((u) => u.text)).toEqual(['一。', '二。', '三。'])
     expect(out.resumed).toBe(1)
+  })
+})
+
+describe('VoiceGuide builds what it says after the frame', () => {
+  it('calls a builder only once the frame is drawn, and not at all while guidance is off', async () => {
+    const { out, guide, frame } = setup()
+    let title = ''
+    let built = 0
+    guide.say(() => {
+      built++
+      return [zh(title)]
+    })
+    title = '配对手机' // set while the screen is shown, after the focus change
+    expect(built).toBe(0)
+    await frame()
+    expect(built).toBe(1)
+    expect(out.spoken.map((u) => u.text)).toEqual(['配对手机'])
+    guide.enabled = false
+    guide.say(() => {
+      built++
+      return [zh('不该说。')]
+    })
+    await frame()
+    expect(built).toBe(1)
+  })
+
+  it('an announcement that builds to nothing leaves what is being said alone; in one frame the last non-empty one wins', async () => {
+    const { out, guide, frame } = setup()
+    guide.say([zh('这一页。第二句。')])
+    await frame()
+    guide.say(() => [])
+    await frame()
+    expect(out.cancels).toBe(0)
+    guide.say([zh('过时的。')])
+    guide.say([zh('最新的。')])
+    guide.say(() => [])
+    guide.say([zh('随后。')], { append: true })
+    await frame()
+    expect(out.cancels).toBe(1)
+    out.end()
+    await flush()
+    expect(out.spoken.map((u) => u.text)).toEqual(['这一页。', '最新的。', '随后。'])
+  })
+
+  it('a builder that throws is skipped; the announcements after it are said', async () => {
+    const { out, guide, frame } = setup()
+    guide.say(() => {
+      throw new Error('not drawn')
+    })
+    guide.say([zh('照常。')], { append: true })
+    await frame()
+    expect(out.spoken.map((u) => u.text)).toEqual(['照常。'])
   })
 })

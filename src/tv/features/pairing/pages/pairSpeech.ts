@@ -48,23 +48,27 @@ export function decisionsSpoken(scopes: readonly Scope[], decisions: Decisions):
  * phone's name when it claims, the result when it is recorded, the countdown at a few moments.
  */
 export class PairSpeech {
+  /** The code the last update showed, and the one last said (what is said is built after the frame). */
   private code: string | null = null
+  private codeSaid: string | null = null
   private phase: string | null = null
   private urlSaid = false
   private left: number | null = null
 
   reset(): void {
     this.code = null
+    this.codeSaid = null
     this.phase = null
     this.urlSaid = false
     this.left = null
   }
 
-  /** The code on screen, to say with the screen's title; remembered, so it is not said twice. */
+  /** The code on screen, to say with the screen's title (the URL only the first time). */
   current(v: PairView): Utterance[] {
     const p = v.pairing
     if (!p || (v.phase !== 'waiting' && v.phase !== 'claimed')) return []
     this.code = p.user_code
+    this.codeSaid = p.user_code
     const said: Utterance[] = [uiKey('pairScan')]
     if (!this.urlSaid) said.push(uiKey('pairOrType', { url: p.verification_uri }))
     this.urlSaid = true
@@ -75,8 +79,12 @@ export class PairSpeech {
   /** Says what changed: a new code (after whatever is being said), or the new phase's status. */
   update(v: PairView, status: string): void {
     const guide = voiceGuide()
-    if (v.phase === 'waiting' && v.pairing && v.pairing.user_code !== this.code) guide.say(() => this.current(v), { append: true })
-    else if (this.phase !== null && v.phase !== this.phase && v.phase !== 'waiting' && v.phase !== 'consent') {
+    const code = v.pairing?.user_code
+    if (v.phase === 'waiting' && code && code !== this.code) {
+      this.code = code
+      // Unless the screen's own announcement, built in the same frame, has said it already.
+      guide.say(() => (this.codeSaid === code ? [] : this.current(v)), { append: true })
+    } else if (this.phase !== null && v.phase !== this.phase && v.phase !== 'waiting' && v.phase !== 'consent') {
       guide.say(() => (v.phase === 'recorded' && v.scopes && v.decisions ? [ui(status), decisionsSpoken(v.scopes, v.decisions)] : [ui(status)]))
     }
     this.phase = v.phase
