@@ -95,7 +95,7 @@ export interface ServiceConfig {
   serverSecret: Buffer | null
   /** `LEDGER_KEY`: the key of the ledger's chain and checkpoints (32 bytes); null = derived from the server key. */
   ledgerKey: Buffer | null
-  /** `TV_ORIGINS`: origins of TV apps served elsewhere that may call the API (CORS); `null` admits file:// apps. */
+  /** `TV_ORIGINS`: origins of TV apps served elsewhere that may call the API (CORS); `file://` admits packaged apps. */
   tvOrigins: string[]
 }
 

@@ -1,6 +1,7 @@
 // CORS for TV apps served from elsewhere: only origins in TV_ORIGINS get CORS headers, their own
 // origin echoed (never *), no credentials, preflights answered and cacheable; every response
-// varies on Origin; a `null` entry admits packaged apps loaded from file://.
+// varies on Origin; `file://` admits packaged apps loaded from file:// (with file access, what
+// Chromium and WPE send), and `null` (an opaque origin: any sandboxed frame sends it too) only when listed.
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { configFromEnv, ConfigError } from '../../src/server/config'
@@ -32,7 +33,7 @@ describe('TV_ORIGINS', () => {
   it('parses origins as browsers send them and refuses what is not one', () => {
     expect(parseTvOrigins(undefined)).toEqual([])
     expect(parseTvOrigins(' ')).toEqual([])
-    expect(parseTvOrigins('HTTPS://TV.Example.com/, http://192.168.1.20:8080 null https://tv.example.com:443')).toEqual([CDN, LAN, 'null'])
+    expect(parseTvOrigins('HTTPS://TV.Example.com/, http://192.168.1.20:8080 null https://tv.example.com:443 file:// FILE:///')).toEqual([CDN, LAN, 'null', 'file://'])
     expect(configFromEnv({ TV_ORIGINS: `${CDN},null` }).tvOrigins).toEqual([CDN, 'null'])
     expect(configFromEnv({}).tvOrigins).toEqual([])
     for (const [bad, why] of [
@@ -40,7 +41,7 @@ describe('TV_ORIGINS', () => {
       ['https://tv.example.com/app', /more than scheme, host and port/],
       ['https://tv.example.com?x=1', /more than scheme, host and port/],
       ['https://user@tv.example.com', /more than scheme, host and port/],
-      ['file:///tv/index.html', /only http and https/],
+      ['file:///tv/index.html', /only http and https origins, file:\/\/ or null/],
       ['tv.example.com', /not an origin|only http and https/],
     ] as const) {
       let err: unknown
@@ -59,7 +60,7 @@ describe('TV_ORIGINS', () => {
 describe('CORS on the service', () => {
   let s: TestServer
   beforeAll(async () => {
-    s = await startServer({ config: { dev: true, tvOrigins: [CDN, 'null'] } })
+    s = await startServer({ config: { dev: true, tvOrigins: [CDN, 'file://', 'null'] } })
   })
   afterAll(async () => {
     await s.close()
@@ -103,13 +104,11 @@ describe('CORS on the service', () => {
     expect(String(res.headers.vary)).toMatch(/\bOrigin\b/)
   })
 
-  it('admits the opaque origin of a file:// app only because `null` is listed', async () => {
-    const r = await preflight(s, '/v1/pairings', 'null')
-    expect(r.headers['access-control-allow-origin']).toBe('null')
+  it('admits a file:// app’s origin (file://, or the opaque null) only because it is listed', async () => {
+    for (const origin of ['file://', 'null']) expect((await preflight(s, '/v1/pairings', origin)).headers['access-control-allow-origin']).toBe(origin)
     const strict = await startServer({ config: { dev: true, tvOrigins: [CDN] } })
     try {
-      const r2 = await preflight(strict, '/v1/pairings', 'null')
-      expect(corsHeaders(r2.headers)).toEqual([])
+      for (const origin of ['file://', 'null']) expect(corsHeaders((await preflight(strict, '/v1/pairings', origin)).headers)).toEqual([])
     } finally {
       await strict.close()
     }
@@ -133,7 +132,7 @@ describe('CORS on the service', () => {
   it('gives no CORS header to anyone when TV_ORIGINS is empty (the default)', async () => {
     const none = await startServer({ config: { dev: true } })
     try {
-      for (const origin of [CDN, 'null']) {
+      for (const origin of [CDN, 'file://', 'null']) {
         expect(corsHeaders((await preflight(none, '/v1/pairings', origin)).headers)).toEqual([])
         expect(corsHeaders((await request(none, 'GET', '/healthz', { headers: { origin } })).headers)).toEqual([])
       }
