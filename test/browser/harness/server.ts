@@ -45,6 +45,8 @@ export interface StaticServer {
 export interface StaticServerOptions {
   /** Handle a request before the file lookup (e.g. a stub API); return true when handled. */
   handle?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>
+  /** Extra headers on every file served (e.g. the CSP a CDN sends with the TV app). */
+  headers?: Record<string, string>
 }
 
 export async function startStaticServer(dir: string, options: StaticServerOptions = {}): Promise<StaticServer> {
@@ -98,6 +100,7 @@ export async function startStaticServer(dir: string, options: StaticServerOption
       'content-length': stat.size,
       'cache-control': 'no-store',
       'access-control-allow-origin': '*',
+      ...options.headers,
     })
     if (req.method === 'HEAD') res.end()
     else createReadStream(file).pipe(res)
