@@ -567,7 +567,9 @@ describe('TV journey in Chromium: gate, reader, settings, relaunch, changed poli
     expect((await state()).exitDialog).toBe(true)
     await press(page(), 'Enter', { settleFrames: 0 })
     await page().waitForFunction(() => (window as any).__miitee.state.exited === true, undefined, { timeout: 5000 })
-    expect(await page().evaluate(() => !!(window as any).__miitee.app.tag('App'))).toBe(false)
+    // A tab the script did not open ignores window.close(): the app stays on screen, never torn down to a white page.
+    expect(await page().evaluate(() => (window as any).__miitee.logs.filter((l: string) => l.startsWith('exit:')))).toEqual(['exit: window.close'])
+    expect(await page().evaluate(() => !!(window as any).__miitee.app.tag('App'))).toBe(true)
 
     expect(requests.outside(server.url)).toEqual([])
     expect(requests.entries.filter((e) => e.failure)).toEqual([])
