@@ -16,13 +16,13 @@ export interface Spoken {
 /**
  * Init script replacing speechSynthesis with a recorder that behaves like the engine's queue: one
  * utterance at a time, each "lasting" window.__speechMs (recorded in window.__spoken when it
- * starts); pause() freezes the current one and holds the queue until resume(); cancel() empties
+ * starts, which tests may empty, and in window.__spokenAll, which they leave alone); pause() freezes the current one and holds the queue until resume(); cancel() empties
  * the queue and interrupts the current one but, as in the Web Speech spec, leaves a paused engine
  * paused. window.__speechCalls lists pause/resume/cancel in order; window.__cancels counts cancels.
  */
 export const SPEECH_RECORDER = `(function () {
   if (window.__spoken) return;
-  window.__spoken = []; window.__speechCalls = []; window.__cancels = 0; window.__speechMs = 20;
+  window.__spoken = []; window.__spokenAll = []; window.__speechCalls = []; window.__cancels = 0; window.__speechMs = 20;
   var queue = [], current = null, timer = null, left = 0, startedAt = 0, paused = false;
   function run() {
     var u = current;
@@ -37,7 +37,8 @@ export const SPEECH_RECORDER = `(function () {
   function next() {
     if (paused || current || !queue.length) return;
     current = queue.shift();
-    window.__spoken.push({ text: current.text, lang: current.lang, rate: current.rate, via: 'speechSynthesis' });
+    var said = { text: current.text, lang: current.lang, rate: current.rate, via: 'speechSynthesis' };
+    window.__spoken.push(said); window.__spokenAll.push(said);
     left = window.__speechMs;
     run();
   }
