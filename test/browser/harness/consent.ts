@@ -23,11 +23,33 @@ export interface Remote {
   phase(): Promise<string | undefined>
 }
 
-/** The in-page probe body both engines evaluate (returns the consent state copied, or null). */
-export const CONSENT_PROBE = 'var h = window.__miitee; var c = h && h.state && h.state.consent; return c ? JSON.parse(JSON.stringify(c)) : null'
+/**
+ * The in-page probe body both engines evaluate (returns the consent state copied, or null). An
+ * overlay that publishes no state (its first version: ← → set a row's answer at once, 确认并发送
+ * sends) is read from the Lightning tree instead, in the same shape.
+ */
+export const CONSENT_PROBE = `
+  var h = window.__miitee; var c = h && h.state && h.state.consent;
+  if (c) return JSON.parse(JSON.stringify(c));
+  var overlay = null;
+  (function find(el) {
+    if (overlay || !el) return;
+    if (el.ref === 'Overlay' && typeof el.decisions === 'function') overlay = el;
+    else if (el.childList) el.childList.forEach(find);
+  })(h && h.app && h.app.stage && h.app.stage.root);
+  if (!overlay) return null;
+  var path = h.app.focusPath || [];
+  var buttons = overlay.tag('Buttons');
+  return {
+    step: overlay.visible ? 'choosing' : 'closed',
+    rows: overlay.tag('Rows').children.map(function (r) {
+      return { scope: r.scope, choice: r.choice, button: path.indexOf(r) >= 0 ? (r.choice === 'granted' ? 'allow' : 'deny') : null };
+    }),
+    button: path.indexOf(buttons) >= 0 ? buttons.selectedId || null : null
+  };`
 
-/** The overlay's button that opens the confirmation, and the confirmation's send button. */
-const REVIEW = 'review'
+/** The overlay's button that opens the confirmation (or, in its first version, sends), and the confirmation's send button. */
+const REVIEW = ['review', 'send']
 const SEND = 'send'
 
 /**
@@ -55,7 +77,7 @@ export async function decideOnTv(tv: Remote, decisions: Record<string, Answer>, 
       const firstOpen = s.rows.findIndex((r) => !settled(r))
       if (focused < 0) {
         // On the button row: back up to a row still to answer, else to 检查并发送 and OK.
-        key = firstOpen >= 0 ? 'Up' : s.button === REVIEW ? 'Enter' : 'Left'
+        key = firstOpen >= 0 ? 'Up' : REVIEW.includes(s.button ?? '') ? 'Enter' : 'Left'
       } else if (firstOpen >= 0 && firstOpen < focused) key = 'Up'
       else if (settled(s.rows[focused])) key = 'Down'
       else {
