@@ -1,7 +1,11 @@
-// Smoke: the built TV app boots in WPE WebKit (RDK set-top boxes), WebGL works and Lightning renders.
+// Smoke: the built TV app boots in WPE WebKit (RDK set-top boxes), WebGL works and Lightning renders;
+// with voice guidance on it speaks through the platform's TTS (WPE 2.38 has no speechSynthesis: on
+// an RDK box the integrator's bridge speaks, here one that records).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { translate } from '../../src/tv/i18n/strings'
 import { BUILD_DIR, requireBuild, shippedFonts } from './harness/common'
 import { startStaticServer, type StaticServer } from './harness/server'
+import { heard, indexWithScript, speakingBridgeScript, type Spoken } from './harness/speech'
 import { startWpe, type WpeSession } from './harness/wpe'
 
 describe('TV app in WPE WebKit (smoke)', () => {
@@ -46,6 +50,27 @@ describe('TV app in WPE WebKit (smoke)', () => {
     const errors = (await wpe.readConsole()).filter((l) => l.level === 'pageerror')
     expect(errors).toEqual([])
     expect(server.requests.filter((r) => r.status >= 500)).toEqual([])
+  })
+
+  it('with voiceGuidance=on in the URL, says the gate through the platform bridge: title, then the focused button; Right says the next', async () => {
+    // The bridge as an integrator supplies it: a script in the app's page before the app's own.
+    const bridged = await startStaticServer(BUILD_DIR, { handle: indexWithScript(BUILD_DIR, speakingBridgeScript({ platformGuidance: false })) })
+    try {
+      await wpe.navigate(`${bridged.url}?voiceGuidance=on`, { clearStorage: true })
+      expect(await wpe.waitForAppReady()).toBe('hook')
+      const spoken = () => wpe.execute<Spoken[]>('return (window.__spoken || []).slice()')
+      const zh = (key: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('zh-CN', key, vars)
+      const agree = zh('spokenButton', { label: zh('agree'), n: 1, total: 3 })
+      const all = await heard(spoken, (s) => s.text === agree, 'the focused 同意 button', 15000)
+      expect(all[0]).toMatchObject({ text: zh('gateTitle'), lang: 'zh-CN', via: 'bridge' })
+      expect(all.every((s) => s.via === 'bridge' && s.lang === 'zh-CN')).toBe(true)
+      await wpe.press('Right')
+      await heard(spoken, (s) => s.text === zh('spokenButton', { label: zh('disagree'), n: 2, total: 3 }), 'the 不同意 button after Right', 5000)
+      expect((await wpe.readConsole()).filter((l) => l.level === 'pageerror')).toEqual([])
+    } finally {
+      await wpe.navigate(server.url) // the tests after this one probe the plain app
+      await bridged.close()
+    }
   })
 
   it('decodes every shipped subset font file', async () => {
