@@ -7,6 +7,8 @@ export interface Req {
   path: string
   headers?: Record<string, string>
   body?: string
+  /** What the request is about (e.g. the pairing it polls), for whoever reads the answer. */
+  tag?: unknown
 }
 
 export interface LoadResult {
@@ -27,8 +29,8 @@ export interface LoadOptions {
   maxRequests?: number
   /** The i-th request, or null when there is nothing left to send. */
   make: (i: number) => Req | null
-  /** Receives each response body (otherwise bodies are discarded unread). */
-  onBody?: (i: number, status: number, body: string) => void
+  /** Receives each response body (otherwise bodies are discarded unread), with its request. */
+  onBody?: (i: number, status: number, body: string, req: Req) => void
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
@@ -48,7 +50,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const t0 = performance.now()
       try {
         const res = await pool.request({ method: req.method, path: req.path, headers: req.headers, body: req.body })
-        if (o.onBody) o.onBody(i, res.statusCode, await res.body.text())
+        if (o.onBody) o.onBody(i, res.statusCode, await res.body.text(), req)
         else await res.body.dump()
         statuses[res.statusCode] = (statuses[res.statusCode] ?? 0) + 1
         latencies.push(performance.now() - t0)

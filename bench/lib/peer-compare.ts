@@ -9,9 +9,11 @@ export interface Side {
   /** The i-th request of the whole comparison (warm-up included), so pools rotate across rounds. */
   make: (i: number) => Req
   /** The answer this operation should get (anything else counts as bad, not as throughput). */
-  ok: (status: number, body: string) => boolean
+  ok: (status: number, body: string, req: Req) => boolean
   /** Receives each expected answer (to keep the codes it hands out). */
   keep?: (body: string) => void
+  /** Runs after each of this side's rounds (warm-up included), unmeasured, with the rate it just took. */
+  between?: (requestsPerSecond: number) => Promise<void>
 }
 
 export interface Operation {
@@ -62,8 +64,8 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
     concurrency: o.concurrency,
     durationMs,
     make,
-    onBody: (_i, status, body) => {
-      if (side.ok(status, body)) {
+    onBody: (_i, status, body, req) => {
+      if (side.ok(status, body, req)) {
         good++
         side.keep?.(body)
       } else if (into) {
@@ -73,8 +75,9 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
       }
     },
   })
-  if (!into) return
   const cpu = cpuMs(side.pid) - c0
+  await side.between?.((r.requests + r.errors) / r.seconds)
+  if (!into) return
   into.rps.push(good / r.seconds)
   into.p99.push(r.p99)
   into.cpuUs.push((cpu * 1000) / Math.max(1, r.requests))

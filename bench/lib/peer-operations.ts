@@ -3,8 +3,8 @@
 // signed), and a device polls while nobody has approved yet (peer: /token → authorization_pending;
 // ours: the status poll and /oauth/token → authorization_pending).
 import { deviceCodeOf, isAuthorizationPending, peerDeviceAuthorization, peerTokenPoll } from './oidc-peer'
-import { runLoad, type Req } from './load'
 import { compare, fill, type Comparison, type Operation, type RoundOptions } from './peer-compare'
+import { pacedPool, pacedSide, type CodeSource } from './poll-pool'
 import { num } from './text-table'
 import { createPairing, oauthDeviceAuthorization, oauthTokenPoll, parseCreated, statusPoll, type CreatedPairing, type Device } from './protocol-requests'
 
@@ -14,11 +14,7 @@ export interface Target {
 }
 
 export interface PeerOptions extends RoundOptions {
-  /**
-   * The fewest pairings each poll comparison cycles through. The service paces every pairing
-   * (slow_down under 0.8 × interval), so a pool must take longer than that to go round at full
-   * speed: it is made larger when a probe polls faster.
-   */
+  /** The fewest pairings (or device codes) each of our poll comparisons cycles through (see poll-pool.ts). */
   pollPool: number
   /** Pairings of the probe that measures how fast they are polled. */
   probe: number
@@ -27,37 +23,6 @@ export interface PeerOptions extends RoundOptions {
    * entries (two per code), so a larger pool would poll evicted codes.
    */
   peerPollPool: number
-}
-
-/** Seconds one pass over a poll pool takes at the probe's rate: pacing refuses a pairing polled again within 0.8 s. */
-const PASS_S = 3
-
-/**
- * Tops `pool` up so that one pass over it at full speed takes PASS_S: polls a fresh probe set
- * once each (never twice, so the probe itself is not paced) for the rate, then creates what is
- * missing. Returns the probe's rate (polls/s).
- */
-async function sizePool<T>(
-  pool: T[],
-  create: (i: number) => Req,
-  parse: (status: number, body: string) => T | undefined,
-  poll: (t: T) => Req,
-  port: number,
-  o: PeerOptions,
-): Promise<number> {
-  const keepInto = (into: T[]) => (status: number, body: string) => {
-    const t = parse(status, body)
-    if (t !== undefined) into.push(t)
-  }
-  const probe: T[] = []
-  await fill(port, o.probe, o.concurrency, create, keepInto(probe))
-  // The first half warms the route up; the second half gives the rate.
-  const half = probe.length >> 1
-  await runLoad({ port, concurrency: o.concurrency, durationMs: 60_000, maxRequests: half, make: (i) => poll(probe[i]) })
-  const r = await runLoad({ port, concurrency: o.concurrency, durationMs: 60_000, maxRequests: probe.length - half, make: (i) => poll(probe[half + i]) })
-  const target = Math.max(o.pollPool, Math.ceil(r.rps * PASS_S))
-  if (pool.length < target) await fill(port, target - pool.length, o.concurrency, create, keepInto(pool))
-  return r.rps
 }
 
 export async function comparePeer(ours: Target & { host: string; devices: Device[] }, peer: Target, o: PeerOptions, log: (m: string) => void): Promise<Comparison[]> {
@@ -99,14 +64,26 @@ export async function comparePeer(ours: Target & { host: string; devices: Device
   })
 
   // Pools to poll: the codes made above, topped up (unmeasured) to what the pacing needs.
-  const statusRate = await sizePool(pairings, (i) => createPairing(device(i), ours.host), (s, b) => (s === 201 ? parseCreated(b) : undefined), (p) => statusPoll(p.id, p.tvToken), ours.port, o)
-  const tokenRate = await sizePool(codes, (i) => oauthDeviceAuthorization(device(i), ours.host), (s, b) => (s === 200 ? deviceCodeOf(b) : undefined), (c) => oauthTokenPoll(c), ours.port, o)
-  log(`peer: probes polled ${num(statusRate)} status/s and ${num(tokenRate)} token/s`)
+  const src = { port: ours.port, pid: ours.pid, concurrency: o.concurrency }
+  const statusSrc: CodeSource<CreatedPairing> = {
+    ...src,
+    create: (i) => createPairing(device(i), ours.host),
+    parse: (s, b) => (s === 201 ? parseCreated(b) : undefined),
+    poll: (p) => statusPoll(p.id, p.tvToken),
+  }
+  const tokenSrc: CodeSource<string> = {
+    ...src,
+    create: (i) => oauthDeviceAuthorization(device(i), ours.host),
+    parse: (s, b) => (s === 200 ? deviceCodeOf(b) : undefined),
+    poll: (c) => oauthTokenPoll(c),
+  }
+  const status = await pacedPool(pairings, statusSrc, o.pollPool, o.probe)
+  const token = await pacedPool(codes, tokenSrc, o.pollPool, o.probe)
+  log(`peer: probes polled ${num(status.probeRate)} status/s and ${num(token.probeRate)} token/s; pools of ${status.pool.size} and ${token.pool.size}`)
   await fill(peer.port, o.peerPollPool, o.concurrency, peerDeviceAuthorization, (s, b) => {
     const code = s === 200 ? deviceCodeOf(b) : undefined
     if (code) peerCodes.push(code)
   })
-  log(`peer: polling ${pairings.length} pairings, ${codes.length} device codes (ours) and ${peerCodes.length} device codes (peer)`)
 
   const peerPoll = { port: peer.port, pid: peer.pid, make: (i: number) => peerTokenPoll(peerCodes[i % peerCodes.length]), ok: isAuthorizationPending }
   await run({
@@ -114,14 +91,14 @@ export async function comparePeer(ours: Target & { host: string; devices: Device
     peerLabel: 'POST /token (pending)',
     oursLabel: 'GET /v1/pairings/{id} (status)',
     peer: peerPoll,
-    ours: { port: ours.port, pid: ours.pid, make: (i) => statusPoll(pairings[i % pairings.length].id, pairings[i % pairings.length].tvToken), ok: (s) => s === 200 },
+    ours: pacedSide(status.pool, statusSrc, (s) => s === 200),
   })
   await run({
     name: 'pending poll (form)',
     peerLabel: 'POST /token (pending)',
     oursLabel: 'POST /oauth/token (pending)',
     peer: peerPoll,
-    ours: { port: ours.port, pid: ours.pid, make: (i) => oauthTokenPoll(codes[i % codes.length]), ok: isAuthorizationPending },
+    ours: pacedSide(token.pool, tokenSrc, isAuthorizationPending),
   })
   return results
 }
