@@ -84,7 +84,7 @@ async function peer(o: ServiceBenchOptions, backend: Backend): Promise<void> {
   try {
     const rounds = { rounds: o.peerRounds, durationMs: o.durationS * 1000, concurrency: o.concurrency, warmMs: o.warmS * 1000 }
     const results = await comparePeer(
-      { port: svc.port, pid: svc.proc.child.pid as number, host: svc.host, devices },
+      { port: svc.port, pid: svc.proc.child.pid as number, storePids: backend.pids, host: svc.host, devices },
       { port: p.port, pid: p.proc.child.pid as number },
       { ...rounds, pollPool: o.pollPool, probe: o.quick ? 1000 : 2000, peerPollPool: 200 },
       log,

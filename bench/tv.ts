@@ -11,6 +11,10 @@
 //                    resampled as pairs), which says how far a repeat run could move it.
 //   page flip        keydown → first drawn frame showing the new page with its textures, in the
 //                    reader at 1080p; forward (Right) to the last page, then back (Left)
+//   voice guidance   the same flips in two reader tabs, guidance off and ?voiceGuidance=on (speech
+//                    recorded, no audio), alternated flip by flip: both medians, the difference
+//                    with its 95% bootstrap interval (flips resampled as pairs), and the
+//                    utterances each tab started (none with guidance off)
 //   agree → reader   Enter on 同意 → first complete frame of the reader (information)
 //   pagination       the hook's timePagination: whole policy, cold glyph cache, median
 //   JS heap          after a forced GC (DevTools protocol Runtime.getHeapUsage)
@@ -32,8 +36,9 @@ import type { Page } from 'playwright-core'
 import { launchChromium, renderFrames, type ChromiumSession } from '../test/browser/harness/chromium'
 import { startStaticServer, type StaticServer } from '../test/browser/harness/server'
 import { APP_OUT, EMPTY_OUT, buildApp, buildAssets, buildEmptyApp, type BuildStep } from './lib/tv-build'
-import { PROBE_INIT, flip, keyToFrame, waitFirstFrame, type FlipResult } from './lib/tv-probe'
-import { bootstrapRatioOfMedians, fmt, max, median, printTable, verdict, type Row } from './lib/tv-report'
+import { HOOK, KEYS, PROBE_INIT, READER, clearOrigin, flip, pressUntil, waitFirstFrame } from './lib/tv-probe'
+import { guidanceFlips, type GuidanceFlips } from './lib/tv-voice'
+import { bootstrapDifferenceOfMedians, bootstrapRatioOfMedians, fmt, max, median, printTable, verdict, type Row } from './lib/tv-report'
 
 // Cold starts vary a lot on a shared machine: the printed bootstrap interval says how far a
 // repeat run could move the ratio. BENCH_TV_ROUNDS changes the count.
@@ -46,18 +51,11 @@ const TARGET = {
   paginationMs: 20,
   firstFrameRatio: 1.5,
   flipMedianMs: 100,
+  voiceFlipDeltaMs: 5,
   appCodeGzipBytes: 40 * KIB,
   fontBytesPerFormat: 500 * KIB,
 }
 
-const KEYS = {
-  Enter: { code: 13, key: 'Enter' },
-  Right: { code: 39, key: 'ArrowRight' },
-  Left: { code: 37, key: 'ArrowLeft' },
-} as const
-
-const HOOK = 'window.__miitee'
-const READER = `${HOOK}.state.reader`
 const STAGE = '((window.__miitee && window.__miitee.app) || window.app).stage'
 
 interface Startup {
@@ -73,15 +71,6 @@ async function heapAfterGc(page: Page): Promise<number> {
     await cdp.send('HeapProfiler.collectGarbage')
     const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number }
     return usage.usedSize
-  } finally {
-    await cdp.detach()
-  }
-}
-
-async function clearOrigin(page: Page, url: string): Promise<void> {
-  const cdp = await page.context().newCDPSession(page)
-  try {
-    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(url).origin, storageTypes: 'all' })
   } finally {
     await cdp.detach()
   }
@@ -113,18 +102,6 @@ async function startup(session: ChromiumSession, url: string, isApp: boolean): P
   } finally {
     await page.close()
   }
-}
-
-/** Presses a key until the frame condition is met (a key pressed while the router is still busy may be dropped). */
-async function pressUntil(page: Page, k: { code: number; key: string }, cond: string, tries = 3): Promise<FlipResult> {
-  let last: FlipResult | null = null
-  for (let i = 0; i < tries; i++) {
-    if ((await page.evaluate<boolean>(`!!(${cond})`)) && last) return last
-    last = await keyToFrame(page, k.code, k.key, cond, 8000, true)
-    if (last.ok) return last
-    await page.waitForTimeout(300)
-  }
-  throw new Error(`condition never met after ${tries} × ${k.key}: ${cond}`)
 }
 
 interface ReaderRun {
@@ -242,6 +219,8 @@ async function main(): Promise<void> {
   const app: Startup[] = []
   const empty: Startup[] = []
   let reader: ReaderRun
+  let voice: GuidanceFlips
+  let voiceServer: StaticServer | null = null
   try {
     appServer = await startStaticServer(APP_OUT)
     emptyServer = await startStaticServer(EMPTY_OUT)
@@ -271,9 +250,14 @@ async function main(): Promise<void> {
 
     console.log('bench:tv: reader (agree, open, page flips, pagination)')
     reader = await readerRun(session, appServer.url)
+
+    console.log('bench:tv: page flips with voice guidance off and on (two tabs, alternating)')
+    voiceServer = await startStaticServer(APP_OUT)
+    voice = await guidanceFlips(session, appServer.url, voiceServer.url, MIN_FLIPS, FLIP_PAUSE_MS)
   } finally {
     await session?.close()
     await appServer?.close()
+    await voiceServer?.close()
     await emptyServer?.close()
   }
 
@@ -287,6 +271,9 @@ async function main(): Promise<void> {
   const tex = { app: median(app.map((s) => s.texturePixels)), empty: median(empty.map((s) => s.texturePixels)) }
   const flipMedian = median(reader.flips)
   const flipMax = max(reader.flips)
+  const voiceMedian = { off: median(voice.off), on: median(voice.on) }
+  const voiceDelta = voiceMedian.on - voiceMedian.off
+  const voiceInterval = voice.on.length >= 2 ? bootstrapDifferenceOfMedians(voice.on, voice.off) : { lo: NaN, hi: NaN }
   const pagMedian = median(reader.pagination.runs)
   const appCode = appBundle.gzip + bootScript.gzip - emptyBundle.gzip
   const worstFont = max([...fonts.values()].map((f) => f.bytes))
@@ -319,6 +306,30 @@ async function main(): Promise<void> {
       verdict: verdict(reader.flips.length >= 20 && reader.failedFlips === 0 && flipMedian <= TARGET.flipMedianMs),
     },
     { measure: `page flip key→frame, max`, app: fmt.ms(flipMax), baseline: na, ratio: na, target: na, verdict: '' },
+    {
+      measure: `page flip key→frame, guidance on / off, medians of ${voice.on.length} pairs`,
+      app: fmt.ms(voiceMedian.on),
+      baseline: `${fmt.ms(voiceMedian.off)} (off)`,
+      ratio: fmt.ratio(voiceMedian.on, voiceMedian.off),
+      target: `on ≤ off + ${TARGET.voiceFlipDeltaMs} ms`,
+      verdict: verdict(voice.on.length >= 20 && voice.failed === 0 && voiceDelta <= TARGET.voiceFlipDeltaMs),
+    },
+    {
+      measure: 'guidance on − off, flip median, 95% interval (bootstrap)',
+      app: fmt.signedMs(voiceDelta),
+      baseline: na,
+      ratio: `${fmt.signedMs(voiceInterval.lo)} … ${fmt.signedMs(voiceInterval.hi)}`,
+      target: na,
+      verdict: '',
+    },
+    {
+      measure: 'utterances started during those flips, off / on',
+      app: `${voice.utterances.off} / ${voice.utterances.on}`,
+      baseline: na,
+      ratio: na,
+      target: 'none with guidance off',
+      verdict: verdict(voice.utterances.off === 0 && voice.utterances.on > 0),
+    },
     { measure: 'agree → reader frame (Enter on 同意)', app: fmt.ms(reader.agreeMs), baseline: na, ratio: na, target: na, verdict: '' },
     {
       measure: `whole-policy pagination, median of ${PAGINATION_RUNS}`,
@@ -396,6 +407,7 @@ async function main(): Promise<void> {
     console.log(`${name} start-up, medians from navigation start: ${phases.map((p) => `${p.k} ${fmt.ms(p.ms)}`).join(' → ')}`)
   }
   console.log(`reader: ${reader.pageCount} pages; ${reader.forward} flips forward (Right), ${reader.backward} back (Left), ${reader.failedFlips} without a frame in 5 s; open section ${fmt.ms(reader.openMs)}`)
+  console.log(`voice guidance: ${voice.on.length} flips paired, ${voice.failed} without a frame in a tab; speech recorded, each utterance held a minute (a flip cancels the sentence being said and starts the new page)`)
   const slowest = reader.flips
     .map((ms, i) => ({ ms, page: reader.flipTargets[i] + 1, gc: i > 0 && reader.flipHeld[i] < reader.flipHeld[i - 1] }))
     .sort((a, b) => b.ms - a.ms)

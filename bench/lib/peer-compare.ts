@@ -1,11 +1,13 @@
 // One operation against the peer and against the service, in alternating rounds so both see
 // the same machine: requests/s of expected answers, p99, and process CPU per request per round.
 import { runLoad, type Req } from './load'
-import { cpuMs } from './procs'
+import { cpuMs, treeCpuMs } from './procs'
 
 export interface Side {
   port: number
   pid: number
+  /** Processes of the side's store (Redis, PostgreSQL), whose CPU counts too. */
+  storePids?: number[]
   /** The i-th request of the whole comparison (warm-up included), so pools rotate across rounds. */
   make: (i: number) => Req
   /** The answer this operation should get (anything else counts as bad, not as throughput). */
@@ -30,6 +32,8 @@ export interface SideRounds {
   p99: number[]
   /** CPU of the answering process per request, µs, per round. */
   cpuUs: number[]
+  /** CPU of its store per request, µs, per round (all 0 without a store process). */
+  storeCpuUs: number[]
   /** Unexpected answers and failed requests over every round. */
   bad: number
   badKinds: Record<string, number>
@@ -58,7 +62,9 @@ function sideCounter(side: Side): (i: number) => Req {
 
 async function round(side: Side, make: (i: number) => Req, o: RoundOptions, durationMs: number, into?: SideRounds): Promise<void> {
   let good = 0
+  const storeCpu = () => (side.storePids ?? []).reduce((t, pid) => t + treeCpuMs(pid), 0)
   const c0 = cpuMs(side.pid)
+  const s0 = storeCpu()
   const r = await runLoad({
     port: side.port,
     concurrency: o.concurrency,
@@ -76,11 +82,13 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
     },
   })
   const cpu = cpuMs(side.pid) - c0
+  const store = storeCpu() - s0
   await side.between?.((r.requests + r.errors) / r.seconds)
   if (!into) return
   into.rps.push(good / r.seconds)
   into.p99.push(r.p99)
   into.cpuUs.push((cpu * 1000) / Math.max(1, r.requests))
+  into.storeCpuUs.push((store * 1000) / Math.max(1, r.requests))
   if (r.errors) {
     into.bad += r.errors
     into.badKinds['request failed'] = (into.badKinds['request failed'] ?? 0) + r.errors
@@ -88,7 +96,7 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
 }
 
 function emptyRounds(): SideRounds {
-  return { rps: [], p99: [], cpuUs: [], bad: 0, badKinds: {} }
+  return { rps: [], p99: [], cpuUs: [], storeCpuUs: [], bad: 0, badKinds: {} }
 }
 
 /** Runs `op` for o.rounds rounds per side, the peer first in even rounds and the service first in odd ones. */

@@ -11,6 +11,8 @@ import { createPairing, oauthDeviceAuthorization, oauthTokenPoll, parseCreated, 
 export interface Target {
   port: number
   pid: number
+  /** Processes of its store (Redis, PostgreSQL), whose CPU counts as its own. */
+  storePids?: number[]
 }
 
 export interface PeerOptions extends RoundOptions {
@@ -41,13 +43,14 @@ export async function comparePeer(ours: Target & { host: string; devices: Device
     results.push(r)
   }
 
+  const oursSide = { port: ours.port, pid: ours.pid, storePids: ours.storePids }
   const peerAuth = { port: peer.port, pid: peer.pid, make: peerDeviceAuthorization, ok: (s: number, b: string) => s === 200 && b.includes('"device_code"') }
   await run({
     name: 'device authorization',
     peerLabel: 'POST /device/auth',
     oursLabel: 'POST /v1/pairings (signed)',
     peer: peerAuth,
-    ours: { port: ours.port, pid: ours.pid, make: (i) => createPairing(device(i), ours.host), ok: (s) => s === 201, keep: (b) => pairings.push(parseCreated(b)) },
+    ours: { ...oursSide, make: (i) => createPairing(device(i), ours.host), ok: (s) => s === 201, keep: (b) => pairings.push(parseCreated(b)) },
   })
   await run({
     name: 'device authorization (form)',
@@ -55,8 +58,7 @@ export async function comparePeer(ours: Target & { host: string; devices: Device
     oursLabel: 'POST /oauth/device_authorization (signed)',
     peer: peerAuth,
     ours: {
-      port: ours.port,
-      pid: ours.pid,
+      ...oursSide,
       make: (i) => oauthDeviceAuthorization(device(i), ours.host),
       ok: (s, b) => s === 200 && b.includes('"device_code"'),
       keep: keepCode,
@@ -64,7 +66,7 @@ export async function comparePeer(ours: Target & { host: string; devices: Device
   })
 
   // Pools to poll: the codes made above, topped up (unmeasured) to what the pacing needs.
-  const src = { port: ours.port, pid: ours.pid, concurrency: o.concurrency }
+  const src = { ...oursSide, concurrency: o.concurrency }
   const statusSrc: CodeSource<CreatedPairing> = {
     ...src,
     create: (i) => createPairing(device(i), ours.host),

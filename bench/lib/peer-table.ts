@@ -31,12 +31,20 @@ export interface PeerRatios {
   cpu: Spread
 }
 
+/** CPU per request with the store's, per round. */
+const totalCpu = (s: Comparison['ours']) => s.cpuUs.map((c, i) => c + (s.storeCpuUs[i] ?? 0))
+
 export function peerRatios(c: Comparison): PeerRatios {
   return {
     rps: spread(ratios(c.ours.rps, c.peer.rps)),
     p99: spread(ratios(c.ours.p99, c.peer.p99)),
-    cpu: spread(ratios(c.ours.cpuUs, c.peer.cpuUs)),
+    cpu: spread(ratios(totalCpu(c.ours), totalCpu(c.peer))),
   }
+}
+
+function cpuText(s: Comparison['ours']): string {
+  const store = s.storeCpuUs.some((x) => x > 0)
+  return store ? `${spreadText(spread(s.cpuUs))} + ${spreadText(spread(s.storeCpuUs))} store` : spreadText(spread(s.cpuUs))
 }
 
 const HEAD = ['operation', 'side', 'endpoint', 'req/s', 'p99 ms', 'CPU µs/req', 'bad answers']
@@ -52,8 +60,8 @@ export function peerTable(results: Comparison[], c: PeerContext): string[] {
   const behind: string[] = []
   for (const r of results) {
     const q = peerRatios(r)
-    rows.push([r.name, 'peer', r.peerLabel, spreadText(spread(r.peer.rps)), spreadText(spread(r.peer.p99), 1), spreadText(spread(r.peer.cpuUs)), badText(r.peer)])
-    rows.push(['', 'ours', r.oursLabel, spreadText(spread(r.ours.rps)), spreadText(spread(r.ours.p99), 1), spreadText(spread(r.ours.cpuUs)), badText(r.ours)])
+    rows.push([r.name, 'peer', r.peerLabel, spreadText(spread(r.peer.rps)), spreadText(spread(r.peer.p99), 1), cpuText(r.peer), badText(r.peer)])
+    rows.push(['', 'ours', r.oursLabel, spreadText(spread(r.ours.rps)), spreadText(spread(r.ours.p99), 1), cpuText(r.ours), badText(r.ours)])
     rows.push(['', 'ours/peer', '', ratioText(q.rps, true), ratioText(q.p99, false), ratioText(q.cpu, false), ''])
     const lost = [verdict(q.rps, true) === 'behind' ? 'req/s' : '', verdict(q.p99, false) === 'behind' ? 'p99' : '', verdict(q.cpu, false) === 'behind' ? 'CPU' : ''].filter(Boolean)
     if (lost.length) behind.push(`${r.name} (${lost.join(', ')})`)

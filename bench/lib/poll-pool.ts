@@ -55,6 +55,7 @@ export const PASS_S = 3
 export interface CodeSource<T> {
   port: number
   pid: number
+  storePids?: number[]
   concurrency: number
   create(i: number): Req
   /** The code in a creation's answer, if it is one. */
@@ -92,6 +93,7 @@ export function pacedSide<T>(pool: PollPool<T>, src: CodeSource<T>, ok: (status:
   return {
     port: src.port,
     pid: src.pid,
+    storePids: src.storePids,
     make: () => {
       const t = pool.next()
       return { ...src.poll(t), tag: t }

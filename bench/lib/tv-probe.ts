@@ -215,3 +215,34 @@ export function keyToFrame(page: Page, keyCode: number, key: string, cond: strin
 export function flip(page: Page, keyCode: number, key: string, expectIndex: number): Promise<FlipResult> {
   return keyToFrame(page, keyCode, key, `window.__miitee.state.reader && window.__miitee.state.reader.pageIndex === ${Number(expectIndex)}`, 5000, true)
 }
+
+export const KEYS = {
+  Enter: { code: 13, key: 'Enter' },
+  Right: { code: 39, key: 'ArrowRight' },
+  Left: { code: 37, key: 'ArrowLeft' },
+} as const
+
+export const HOOK = 'window.__miitee'
+export const READER = `${HOOK}.state.reader`
+
+/** Empties the stored data of the URL's origin (a first launch: the consent gate). */
+export async function clearOrigin(page: Page, url: string): Promise<void> {
+  const cdp = await page.context().newCDPSession(page)
+  try {
+    await cdp.send('Storage.clearDataForOrigin', { origin: new URL(url).origin, storageTypes: 'all' })
+  } finally {
+    await cdp.detach()
+  }
+}
+
+/** Presses a key until the frame condition is met (a key pressed while the router is still busy may be dropped). */
+export async function pressUntil(page: Page, k: { code: number; key: string }, cond: string, tries = 3): Promise<FlipResult> {
+  let last: FlipResult | null = null
+  for (let i = 0; i < tries; i++) {
+    if ((await page.evaluate<boolean>(`!!(${cond})`)) && last) return last
+    last = await keyToFrame(page, k.code, k.key, cond, 8000, true)
+    if (last.ok) return last
+    await page.waitForTimeout(300)
+  }
+  throw new Error(`condition never met after ${tries} × ${k.key}: ${cond}`)
+}

@@ -13,12 +13,27 @@ export function median(xs: number[]): number {
  * and b[i] side by side, so a round is resampled whole (what loaded the machine then weighs on
  * both). How far the printed ratio could move if the same run were repeated.
  */
-export function bootstrapRatioOfMedians(a: number[], b: number[], opts: { level?: number; iterations?: number; seed?: number } = {}): { lo: number; hi: number } {
-  if (a.length !== b.length || a.length < 2) throw new Error(`bootstrapRatioOfMedians: needs two paired samples of at least 2 (got ${a.length} and ${b.length})`)
+export function bootstrapRatioOfMedians(a: number[], b: number[], opts: BootstrapOptions = {}): { lo: number; hi: number } {
+  return pairedBootstrap(a, b, (ma, mb) => ma / mb, opts)
+}
+
+/** The same interval for median(a) − median(b) (e.g. guidance on − off, flip by flip). */
+export function bootstrapDifferenceOfMedians(a: number[], b: number[], opts: BootstrapOptions = {}): { lo: number; hi: number } {
+  return pairedBootstrap(a, b, (ma, mb) => ma - mb, opts)
+}
+
+interface BootstrapOptions {
+  level?: number
+  iterations?: number
+  seed?: number
+}
+
+function pairedBootstrap(a: number[], b: number[], stat: (medianA: number, medianB: number) => number, opts: BootstrapOptions): { lo: number; hi: number } {
+  if (a.length !== b.length || a.length < 2) throw new Error(`paired bootstrap: needs two paired samples of at least 2 (got ${a.length} and ${b.length})`)
   const { level = 0.95, iterations = 4000, seed = 1 } = opts
   const rnd = seededRandom(seed)
   const n = a.length
-  const ratios: number[] = []
+  const values: number[] = []
   const ra = new Array<number>(n)
   const rb = new Array<number>(n)
   for (let k = 0; k < iterations; k++) {
@@ -27,11 +42,11 @@ export function bootstrapRatioOfMedians(a: number[], b: number[], opts: { level?
       ra[i] = a[j]
       rb[i] = b[j]
     }
-    ratios.push(median(ra) / median(rb))
+    values.push(stat(median(ra), median(rb)))
   }
-  ratios.sort((x, y) => x - y)
+  values.sort((x, y) => x - y)
   const tail = (1 - level) / 2
-  return { lo: ratios[Math.floor(tail * (iterations - 1))], hi: ratios[Math.ceil((1 - tail) * (iterations - 1))] }
+  return { lo: values[Math.floor(tail * (iterations - 1))], hi: values[Math.ceil((1 - tail) * (iterations - 1))] }
 }
 
 export function max(xs: number[]): number {
@@ -51,6 +66,7 @@ export interface Row {
 
 export const fmt = {
   ms: (v: number) => (Number.isFinite(v) ? `${v.toFixed(v < 10 ? 2 : 1)} ms` : 'n/a'),
+  signedMs: (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(2)} ms` : 'n/a'),
   kib: (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : 'n/a'),
   mib: (bytes: number) => (Number.isFinite(bytes) ? `${(bytes / 1024 / 1024).toFixed(2)} MiB` : 'n/a'),
   mpx: (px: number) => (Number.isFinite(px) ? `${(px / 1e6).toFixed(2)} Mpx` : 'n/a'),

@@ -95,7 +95,7 @@ describe('peer table', () => {
   })
 
   it('lists the operations where ours is behind', () => {
-    const side = (rps: number[], p99: number[]) => ({ rps, p99, cpuUs: [100, 100], bad: 0, badKinds: {} })
+    const side = (rps: number[], p99: number[]) => ({ rps, p99, cpuUs: [100, 100], storeCpuUs: [0, 0], bad: 0, badKinds: {} })
     const c: Comparison = { name: 'device authorization', peerLabel: 'POST /device/auth', oursLabel: 'POST /v1/pairings', peer: side([1000, 1000], [10, 10]), ours: side([800, 900], [5, 6]) }
     const out = peerTable([c], { peer: 'oidc-provider 9', backend: 'memory + SQLite', rounds: 2, durationS: 1, concurrency: 8 }).join('\n')
     expect(out).toMatch(/0\.85 \[0\.80–0\.90\]× behind/)
