@@ -1,12 +1,15 @@
 // Voice guidance in real Chromium, with speechSynthesis replaced by a recorder (headless Chromium
 // has no voices): what each screen says, in which language, in which order, and what a key press
-// cuts short. The bridge case gives the app a platform TTS and the platform's guidance switch.
+// cuts short, what PlayPause and Info do. The bridge case gives the app a platform TTS and the
+// platform's guidance switch; one case runs the dist output (`npm run dist` first).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page as Layout } from '../../src/core/layout/types'
 import { itemReading, pageReading } from '../../src/core/speech/pageReading'
 import { splitSentences } from '../../src/core/speech/sentences'
+import { translate } from '../../src/tv/i18n/strings'
 import { launchChromium, openApp, press, pressKeyCode, screenshot, type ChromiumSession } from './harness/chromium'
 import { BUILD_DIR, requireBuild, sleep, type RemoteKey } from './harness/common'
+import { stageDist } from './harness/dist'
 import { startStaticServer, type StaticServer } from './harness/server'
 import { heard as heardIn, SPEECH_RECORDER, speakingBridgeScript, type Spoken } from './harness/speech'
 import { hookState, menuState, paginationOf, waitForFirstRoute } from './harness/tv'
@@ -209,6 +212,26 @@ describe('TV voice guidance (Chromium)', () => {
     await openApp(page(), server.url)
     await waitForFirstRoute(page())
     await heard((x) => x.text === 'Contents', 'the reader after a reload')
+  })
+
+  it('the dist output (npm run dist, what an OEM ships) speaks too: the gate says its title, then 同意 with its role and place', async () => {
+    const staged = stageDist()
+    const dist = await startStaticServer(staged.dir)
+    const session = await launchChromium()
+    try {
+      await session.context.addInitScript(SPEECH_RECORDER)
+      expect(await openApp(session.page, `${dist.url}?voiceGuidance=on`, { clearStorage: true })).toBe('hook')
+      expect(await waitForFirstRoute(session.page)).toBe('gate')
+      const zh = (k: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('zh-CN', k, vars)
+      const agree = zh('spokenButton', { label: zh('agree'), n: 1, total: 3 })
+      const said = await heardIn(() => session.page.evaluate<Spoken[]>('window.__spoken.slice()'), (s) => s.text === agree, 'the focused 同意 button')
+      expect(said[0]).toMatchObject({ text: zh('gateTitle'), lang: 'zh-CN', via: 'speechSynthesis' })
+      expect(said.findIndex((s) => s.text === agree)).toBeGreaterThan(0)
+    } finally {
+      await session.close()
+      await dist.close()
+      staged.close()
+    }
   })
 
   it("speaks through the platform bridge's TTS when the platform's voice guidance is on", async () => {
