@@ -1,6 +1,8 @@
 import { Lightning } from '@lightningjs/sdk'
 import FocusList from './FocusList'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
+import { breakLines } from '../../core/text/lineBreaker'
+import { appGlyphWidths } from '../text/canvasGlyphWidths'
 import { spokenEntry } from '../voice/announcements'
 import { announceAgain } from '../voice/focusAnnouncer'
 import type { Utterance } from '../voice/VoiceGuide'
@@ -14,13 +16,21 @@ export interface MenuEntry {
 
 interface MenuListTemplateSpec extends Lightning.Component.TemplateSpec {
   entries: MenuEntry[]
-  Focus: object
-  Rows: object
+  wrapWidth: number
+  viewportHeight: number
+  Body: { Focus: object; Rows: object }
 }
 
 const ROW_H = 64
+const FONT_SIZE = 32
+const LINE_H = 44
+const LABEL_X = 20
 
-/** A vertical list: Up/Down move, Enter fires `$menuSelected(id)`, Left/Right fire `$menuAdjust(id, step)`. */
+/**
+ * A vertical list: Up/Down move, Enter fires `$menuSelected(id)`, Left/Right fire `$menuAdjust(id, step)`.
+ * With `wrapWidth` a long label wraps (the core breaker: Lightning wraps Chinese nowhere); with
+ * `viewportHeight` the list is clipped to that height and scrolls to keep the focused row in it.
+ */
 export default class MenuList
   extends FocusList<MenuListTemplateSpec>
   implements Lightning.Component.ImplementTemplateSpec<MenuListTemplateSpec>
@@ -28,14 +38,24 @@ export default class MenuList
   static override _template(): Lightning.Component.Template<MenuListTemplateSpec> {
     return {
       w: 640,
-      Focus: { rect: true, h: ROW_H - 8, color: COLORS.focus, alpha: 0 },
-      Rows: {},
+      Body: {
+        Focus: { rect: true, h: ROW_H - 8, color: COLORS.focus, alpha: 0 },
+        Rows: {},
+      },
     }
   }
 
-  private readonly Focus = this.getByRef('Focus')!
-  private readonly Rows = this.getByRef('Rows')!
+  /** Widest a label may be before it wraps; 0: one line whatever its length. */
+  wrapWidth = 0
+  /** Height of the visible part; 0: the whole list is shown. */
+  viewportHeight = 0
+
+  private readonly Body = this.getByRef('Body')!
+  private readonly Focus = this.Body.getByRef('Focus')!
+  private readonly Rows = this.Body.getByRef('Rows')!
   private _entries: MenuEntry[] = []
+  /** Top and height of each row, from its label's line count. */
+  private _rows: { y: number; h: number }[] = []
   private _focused = false
 
   /** The selected entry, its value and its place in the list ("文字大小：中，2/5"). */
@@ -48,14 +68,25 @@ export default class MenuList
     const before = this._entries[this.index]
     this._entries = entries
     this._keepIndexInRange()
-    this.Rows.children = entries.map((e, i) => ({
-      y: i * ROW_H,
-      Label: { x: 20, y: 10, text: { text: e.label, fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.text } },
-      Value: e.value
-        ? { mountX: 1, x: this.w - 20, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted } }
-        : undefined,
-    }))
-    this.h = entries.length * ROW_H
+    const widths = this.wrapWidth > 0 ? appGlyphWidths() : null
+    let y = 0
+    this._rows = []
+    this.Rows.children = entries.map((e) => {
+      const lines = widths ? breakLines(e.label, this.wrapWidth, (s) => widths.width(s, { size: FONT_SIZE })) : [e.label]
+      const h = ROW_H + (lines.length - 1) * LINE_H
+      this._rows.push({ y, h })
+      const row = {
+        y,
+        Label: { x: LABEL_X, y: 10, text: { text: lines.join('\n'), fontFace: FONT_FAMILY, fontSize: FONT_SIZE, lineHeight: LINE_H, wordWrap: false, textColor: COLORS.text } },
+        Value: e.value
+          ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: COLORS.muted } }
+          : undefined,
+      }
+      y += h
+      return row
+    })
+    this.h = this.viewportHeight > 0 ? Math.min(y, this.viewportHeight) : y
+    this.clipping = this.viewportHeight > 0 && y > this.viewportHeight
     this._paint()
     // A value changed under focus (OK or ← → on a setting): say the entry again.
     const after = entries[this.index]
@@ -107,6 +138,26 @@ export default class MenuList
   }
 
   private _paint() {
-    this.Focus.patch({ alpha: this._focused ? 1 : 0.35, y: this.index * ROW_H, w: this.w })
+    const row = this._rows[this.index]
+    // No entries: no focus bar (an empty bar would promise something to select).
+    if (!row) {
+      this.Focus.patch({ alpha: 0 })
+      return
+    }
+    this.Focus.patch({ alpha: this._focused ? 1 : 0.35, y: row.y, h: row.h - 8, w: this.w })
+    this.Body.y = -this._scrollFor(row)
+  }
+
+  /** Scroll offset that shows the focused row whole, with the next (or previous) one peeking in. */
+  private _scrollFor(row: { y: number; h: number }): number {
+    const view = this.viewportHeight
+    if (view <= 0) return 0
+    const total = this._rows.length ? this._rows[this._rows.length - 1].y + this._rows[this._rows.length - 1].h : 0
+    const current = -this.Body.y
+    const peek = ROW_H / 2
+    let top = current
+    if (row.y - peek < top) top = row.y - peek
+    if (row.y + row.h + peek > top + view) top = row.y + row.h + peek - view
+    return Math.max(0, Math.min(top, total - view))
   }
 }

@@ -56,6 +56,22 @@ export default class PageStrip
     return this._views.get(this._index)
   }
 
+  /** The highlighted item of the current page, also while the strip is off screen (-1: none). */
+  get focusIndex(): number {
+    return this.current?.focusIndex ?? this._focusToRestore ?? -1
+  }
+
+  /** Shows page `index` with item `focusIndex` highlighted, now or when the page is next drawn. */
+  showAt(index: number, focusIndex: number) {
+    this._focusToRestore = focusIndex
+    this.index = index
+    const view = this.current
+    if (view && this._focusToRestore !== null) {
+      view.focusIndex = this._focusToRestore
+      this._focusToRestore = null
+    }
+  }
+
   private _neighboursPending = false
 
   // A page that leaves the screen (the gate once agreed, the reader under the settings) gives its

@@ -7,10 +7,25 @@ import PageStrip from '../components/PageStrip'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
-import { READER_BODY_POS, HEADER_H } from '../theme/layout'
+import { READER_BODY, READER_BODY_POS, HEADER_H } from '../theme/layout'
 import { hook } from '../qa/testHook'
 import { itemUtterances, pageUtterances, uiKey } from '../voice/announcements'
 import { voiceGuide } from '../voice/VoiceGuide'
+
+const CONTENTS_W = 800
+const CONTENTS_LIST_Y = SAFE.y + 80
+/** The list scrolls inside the body's height: nothing of it lies under the key hint. */
+const CONTENTS_LIST_H = READER_BODY_POS.y + READER_BODY.height - CONTENTS_LIST_Y
+
+/** The item of a page that holds `anchor`: the last part of its block that starts at or before it. */
+function itemOfAnchor(items: readonly { anchor: Anchor }[], anchor: Anchor): number {
+  let found = 0
+  items.forEach((it, i) => {
+    const a = it.anchor
+    if (a.sectionId === anchor.sectionId && a.block === anchor.block && a.offset <= anchor.offset) found = i
+  })
+  return found
+}
 
 interface PolicyReaderPageTemplateSpec extends PageTemplateSpec {
   Header: { Section: object; Indicator: object; Rule: object }
@@ -34,13 +49,15 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
           Rule: { rect: true, y: HEADER_H - 30, w: SAFE.w, h: 2, color: COLORS.gridLine },
         },
         Strip: { type: PageStrip, x: READER_BODY_POS.x, y: READER_BODY_POS.y },
+        // Opaque, above the body and ending where the body ends, so the key hint below stays readable.
         Contents: {
           rect: true,
-          w: 760,
-          h: 1080,
-          color: 0xf0141a21,
+          visible: false,
+          w: CONTENTS_W,
+          h: CONTENTS_LIST_Y + CONTENTS_LIST_H,
+          color: COLORS.panel,
           Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
-          List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 80, w: 620 },
+          List: { type: MenuList, x: SAFE.x - 20, y: CONTENTS_LIST_Y, w: CONTENTS_W - SAFE.x - 40, wrapWidth: CONTENTS_W - SAFE.x - 80, viewportHeight: CONTENTS_LIST_H },
         },
       },
     )
@@ -49,6 +66,7 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
   private _pagination: Pagination | null = null
   /** Section to open when the route asks for one (`#policy/s3`). */
   pendingSection: string | null = null
+  private _openedSection: string | null = null
 
   readonly strip = this.getByRef('Strip')!
   readonly list = this.tag('Contents.List')!
@@ -56,9 +74,11 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
 
   override _active() {
     super._active()
-    if (this.pendingSection) {
+    // Coming back through history to the hash that opened a section (Back from settings) keeps
+    // the viewer's page; a section asked for anew opens it.
+    if (this.pendingSection && this.pendingSection !== this._openedSection) {
+      this._openedSection = this.pendingSection
       this.openSection(this.pendingSection)
-      this.pendingSection = null
     } else if (!this._getState()) {
       this._setState('Contents')
     }
@@ -68,11 +88,15 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
   refresh() {
     const ctx = appContext()
     const anchor = this.currentAnchor()
+    const highlighted = this.strip.focusIndex >= 0
     const p = ctx.pagination()
     if (p !== this._pagination) {
       this._pagination = p
       this.strip.pagination = p
-      if (anchor) this.strip.index = pageOfAnchor(p, anchor)
+      if (anchor) {
+        const index = pageOfAnchor(p, anchor)
+        this.strip.showAt(index, highlighted ? itemOfAnchor(p.pages[index]?.items ?? [], anchor) : -1)
+      }
     }
     this.tag('Contents.Title')!.text = ctx.t('contents')
     this.list.entries = [
@@ -104,7 +128,7 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
 
   currentAnchor(): Anchor | null {
     const page = this._pagination?.pages[this.strip.index]
-    const item = page?.items[Math.max(0, this.strip.current?.focusIndex ?? 0)] ?? page?.items[0]
+    const item = page?.items[Math.max(0, this.strip.focusIndex)] ?? page?.items[0]
     return item ? item.anchor : null
   }
 
