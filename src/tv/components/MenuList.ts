@@ -12,7 +12,12 @@ export interface MenuEntry {
   label: string
   /** Optional right-aligned value (settings rows). */
   value?: string
+  /** Set when the entry cannot be used now: its label is dimmed (its value says why in short) and this is said after it. */
+  unavailable?: string
 }
+
+/** An unavailable entry's label tint: dimmer than its neighbours, ≥ 4.5:1 on the panel; full on the focus bar. */
+const UNAVAILABLE_TINT = 0xff8c97a3
 
 interface MenuListTemplateSpec extends Lightning.Component.TemplateSpec {
   entries: MenuEntry[]
@@ -61,7 +66,7 @@ export default class MenuList
   /** The selected entry, its value and its place in the list ("文字大小：中，2/5"). */
   get announce(): Utterance | null {
     const e = this._entries[this.index]
-    return e ? spokenEntry(e.label, e.value, this.index + 1, this._entries.length) : null
+    return e ? spokenEntry(e.label, e.unavailable ?? e.value, this.index + 1, this._entries.length) : null
   }
 
   set entries(entries: MenuEntry[]) {
@@ -77,7 +82,7 @@ export default class MenuList
       this._rows.push({ y, h })
       const row = {
         y,
-        Label: { x: LABEL_X, y: 10, text: { text: lines.join('\n'), fontFace: FONT_FAMILY, fontSize: FONT_SIZE, lineHeight: LINE_H, wordWrap: false, textColor: COLORS.text } },
+        Label: { x: LABEL_X, y: 10, text: { text: lines.join('\n'), fontFace: FONT_FAMILY, fontSize: FONT_SIZE, lineHeight: LINE_H, wordWrap: false, textColor: e.unavailable ? 0xffffffff : COLORS.text } },
         Value: e.value
           ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: COLORS.muted } }
           : undefined,
@@ -90,7 +95,7 @@ export default class MenuList
     this._paint()
     // A value changed under focus (OK or ← → on a setting): say the entry again.
     const after = entries[this.index]
-    if (this._focused && after && (!before || before.id !== after.id || before.label !== after.label || before.value !== after.value)) this._announce()
+    if (this._focused && after && (!before || before.id !== after.id || before.label !== after.label || before.value !== after.value || before.unavailable !== after.unavailable)) this._announce()
   }
   get entries() {
     return this._entries
@@ -145,6 +150,11 @@ export default class MenuList
       return
     }
     this.Focus.patch({ alpha: this._focused ? 1 : 0.35, y: row.y, h: row.h - 8, w: this.w })
+    // Unavailable labels are drawn white and tinted: dim, but full on the focus bar.
+    this._entries.forEach((e, i) => {
+      const label = e.unavailable ? this.Rows.children[i]?.childList.getByRef('Label') : undefined
+      if (label) label.color = i === this.index && this._focused ? COLORS.text : UNAVAILABLE_TINT
+    })
     this.Body.y = -this._scrollFor(row)
   }
 
