@@ -58,8 +58,8 @@ export interface PlatformBridge {
   /** Stops what speak() is saying. */
   cancelSpeech?(): void
   /**
-   * Closes the app (the viewer confirmed Exit at the root). Absent: the SDK's
-   * platformSettings.onClose, else Tizen's application exit, webOS's platformBack, or window.close().
+   * Closes the app (the viewer confirmed Exit at the root). Absent: Tizen's application exit,
+   * webOS's platformBack, or window.close().
    */
   exit?(): void | Promise<void>
 }

@@ -1,28 +1,17 @@
-import { Settings } from '@lightningjs/sdk'
 import { log } from '../qa/testHook'
 import { platformBridge } from './PlatformBridge'
 import { platformExit, type ExitGlobals } from './platformExit'
 
 function fallbackExit(): void {
-  let onClose: unknown
-  try {
-    onClose = Settings.get('platform', 'onClose', undefined)
-  } catch {
-    onClose = undefined
-  }
-  if (typeof onClose === 'function') {
-    log('exit: platformSettings.onClose')
-    ;(onClose as () => void)()
-    return
-  }
   log(`exit: ${platformExit(window as unknown as ExitGlobals)}`)
 }
 
 /**
- * Leaves the app: the bridge's exit() (the firmware knows how its apps close), else the SDK's
- * platformSettings.onClose, else the platform's own call or window.close(). The app is never
- * torn down here: the SDK's own close() destroys the stage and leaves a white page behind, and a
- * browser that ignores window.close() keeps showing the app instead.
+ * Leaves the app: the bridge's exit() (the firmware knows how its apps close), else the
+ * platform's own call or window.close(). The app is never torn down here, and the SDK's
+ * platformSettings.onClose is not called: both the SDK's close() and the onClose its dev loader
+ * (startApp.js) installs destroy the stage and leave a white page behind, while a browser that
+ * ignores window.close() keeps showing the app.
  */
 export function closeApp(): void {
   const exit = platformBridge().exit

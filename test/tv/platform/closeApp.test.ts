@@ -1,10 +1,8 @@
 // @vitest-environment jsdom
 // Exit at the root goes to the platform and never tears the app down (the SDK's close() left a
-// white page): the bridge's exit(), else platformSettings.onClose, else Tizen, webOS, window.close().
+// white page): the bridge's exit(), else Tizen, webOS, window.close(); never the SDK's
+// platformSettings.onClose (its dev loader's tears the page down).
 import { afterEach, describe, expect, it, vi } from 'vitest'
-
-const settings = vi.hoisted(() => ({ platform: {} as Record<string, unknown> }))
-vi.mock('@lightningjs/sdk', () => ({ Settings: { get: (type: string, key: string, fallback: unknown) => (type === 'platform' && key in settings.platform ? settings.platform[key] : fallback) } }))
 
 import { closeApp } from '../../../src/tv/platform/closeApp'
 import { BrowserPlatformBridge, setPlatformBridge, type PlatformBridge } from '../../../src/tv/platform/PlatformBridge'
@@ -14,7 +12,6 @@ import { hook } from '../../../src/tv/qa/testHook'
 const tick = () => new Promise((r) => setTimeout(r, 0))
 
 afterEach(() => {
-  settings.platform = {}
   vi.restoreAllMocks()
 })
 
@@ -43,14 +40,11 @@ describe('platformExit', () => {
 describe('closeApp', () => {
   it('calls the bridge’s exit() once and nothing else', async () => {
     const exit = vi.fn()
-    const onClose = vi.fn()
-    settings.platform = { onClose }
     const close = vi.spyOn(window, 'close').mockImplementation(() => undefined)
     setPlatformBridge(Object.assign(new BrowserPlatformBridge(), { exit }) as PlatformBridge)
     closeApp()
     await tick()
     expect(exit).toHaveBeenCalledTimes(1)
-    expect(onClose).not.toHaveBeenCalled()
     expect(close).not.toHaveBeenCalled()
   })
 
@@ -64,16 +58,20 @@ describe('closeApp', () => {
     expect(hook().logs.join('\n')).toMatch(/exit\(\) failed \(denied\)/)
   })
 
-  it('without a bridge exit: platformSettings.onClose, else window.close()', async () => {
+  it('without a bridge exit: the platform’s call, else window.close()', () => {
     setPlatformBridge(new BrowserPlatformBridge())
     const close = vi.spyOn(window, 'close').mockImplementation(() => undefined)
-    const onClose = vi.fn()
-    settings.platform = { onClose }
-    closeApp()
-    expect(onClose).toHaveBeenCalledTimes(1)
-    expect(close).not.toHaveBeenCalled()
-    settings.platform = {}
     closeApp()
     expect(close).toHaveBeenCalledTimes(1)
+    const back = vi.fn()
+    ;(window as unknown as { webOS?: unknown }).webOS = { platformBack: back }
+    try {
+      closeApp()
+    } finally {
+      delete (window as unknown as { webOS?: unknown }).webOS
+    }
+    expect(back).toHaveBeenCalledTimes(1)
+    expect(close).toHaveBeenCalledTimes(1)
+    expect(hook().logs.slice(-2)).toEqual(['exit: window.close', 'exit: webos'])
   })
 })
