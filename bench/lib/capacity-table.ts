@@ -54,13 +54,14 @@ export function capacityRows(steps: StepResult[]): string[][] {
       spreadText(spread(s.cpuMsPerOp), 3),
       store ? spreadText(spread(s.storeCpuMsPerOp ?? []), 3) : '–',
       store ? num(((s.storeRssKb as number) - (s.storeIdleRssKb as number)) / s.tvs, 1) : '–',
-      isHeld(s) ? 'yes' : 'NO',
+      num(median(s.otherCores), 1),
+      `${isHeld(s) ? 'yes' : 'NO'}${s.retried ? ' (2nd)' : ''}`,
     ]
   })
 }
 
-const HEAD = ['live TVs', 'polls/s', 'pairings/min', 'claims/s', 'decisions/s', 'ops/s', 'p99 ms', 'push p99 ms', 'errors', 'RSS MB', 'Δ KB/TV', 'CPU ms/op', 'store ms/op', 'Redis KB/TV', 'held']
-const ALIGN: Align[] = ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']
+const HEAD = ['live TVs', 'polls/s', 'pairings/min', 'claims/s', 'decisions/s', 'ops/s', 'p99 ms', 'push p99 ms', 'errors', 'RSS MB', 'Δ KB/TV', 'CPU ms/op', 'store ms/op', 'Redis KB/TV', 'others cores', 'held']
+const ALIGN: Align[] = ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']
 
 /** The largest step held, if any. */
 export function largestHeld(steps: StepResult[]): StepResult | undefined {

@@ -1,7 +1,7 @@
 // One operation against the peer and against the service, in alternating rounds so both see
 // the same machine: requests/s of expected answers, p99, and process CPU per request per round.
 import { runLoad, type Req } from './load'
-import { cpuMs, treeCpuMs } from './procs'
+import { cpuMs, otherLoad, treeCpuMs } from './procs'
 
 export interface Side {
   port: number
@@ -34,6 +34,8 @@ export interface SideRounds {
   cpuUs: number[]
   /** CPU of its store per request, µs, per round (all 0 without a store process). */
   storeCpuUs: number[]
+  /** Cores kept busy by other processes than this side's and the load generator, per round. */
+  otherCores: number[]
   /** Unexpected answers and failed requests over every round. */
   bad: number
   badKinds: Record<string, number>
@@ -65,6 +67,7 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
   const storeCpu = () => (side.storePids ?? []).reduce((t, pid) => t + treeCpuMs(pid), 0)
   const c0 = cpuMs(side.pid)
   const s0 = storeCpu()
+  const others = otherLoad(() => cpuMs(side.pid) + storeCpu())
   const r = await runLoad({
     port: side.port,
     concurrency: o.concurrency,
@@ -81,6 +84,7 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
       }
     },
   })
+  const otherCores = others.stop(r.seconds * 1000)
   const cpu = cpuMs(side.pid) - c0
   const store = storeCpu() - s0
   await side.between?.((r.requests + r.errors) / r.seconds)
@@ -89,6 +93,7 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
   into.p99.push(r.p99)
   into.cpuUs.push((cpu * 1000) / Math.max(1, r.requests))
   into.storeCpuUs.push((store * 1000) / Math.max(1, r.requests))
+  into.otherCores.push(otherCores)
   if (r.errors) {
     into.bad += r.errors
     into.badKinds['request failed'] = (into.badKinds['request failed'] ?? 0) + r.errors
@@ -96,7 +101,7 @@ async function round(side: Side, make: (i: number) => Req, o: RoundOptions, dura
 }
 
 function emptyRounds(): SideRounds {
-  return { rps: [], p99: [], cpuUs: [], storeCpuUs: [], bad: 0, badKinds: {} }
+  return { rps: [], p99: [], cpuUs: [], storeCpuUs: [], otherCores: [], bad: 0, badKinds: {} }
 }
 
 /** Runs `op` for o.rounds rounds per side, the peer first in even rounds and the service first in odd ones. */

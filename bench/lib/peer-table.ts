@@ -47,8 +47,8 @@ function cpuText(s: Comparison['ours']): string {
   return store ? `${spreadText(spread(s.cpuUs))} + ${spreadText(spread(s.storeCpuUs))} store` : spreadText(spread(s.cpuUs))
 }
 
-const HEAD = ['operation', 'side', 'endpoint', 'req/s', 'p99 ms', 'CPU µs/req', 'bad answers']
-const ALIGN: Align[] = ['l', 'l', 'l', 'r', 'r', 'r', 'l']
+const HEAD = ['operation', 'side', 'endpoint', 'req/s', 'p99 ms', 'CPU µs/req', 'others cores', 'bad answers']
+const ALIGN: Align[] = ['l', 'l', 'l', 'r', 'r', 'r', 'r', 'l']
 
 function badText(s: Comparison['ours']): string {
   const kinds = Object.entries(s.badKinds).map(([k, v]) => `${k} ×${v}`)
@@ -60,9 +60,9 @@ export function peerTable(results: Comparison[], c: PeerContext): string[] {
   const behind: string[] = []
   for (const r of results) {
     const q = peerRatios(r)
-    rows.push([r.name, 'peer', r.peerLabel, spreadText(spread(r.peer.rps)), spreadText(spread(r.peer.p99), 1), cpuText(r.peer), badText(r.peer)])
-    rows.push(['', 'ours', r.oursLabel, spreadText(spread(r.ours.rps)), spreadText(spread(r.ours.p99), 1), cpuText(r.ours), badText(r.ours)])
-    rows.push(['', 'ours/peer', '', ratioText(q.rps, true), ratioText(q.p99, false), ratioText(q.cpu, false), ''])
+    rows.push([r.name, 'peer', r.peerLabel, spreadText(spread(r.peer.rps)), spreadText(spread(r.peer.p99), 1), cpuText(r.peer), spreadText(spread(r.peer.otherCores), 1), badText(r.peer)])
+    rows.push(['', 'ours', r.oursLabel, spreadText(spread(r.ours.rps)), spreadText(spread(r.ours.p99), 1), cpuText(r.ours), spreadText(spread(r.ours.otherCores), 1), badText(r.ours)])
+    rows.push(['', 'ours/peer', '', ratioText(q.rps, true), ratioText(q.p99, false), ratioText(q.cpu, false), '', ''])
     const lost = [verdict(q.rps, true) === 'behind' ? 'req/s' : '', verdict(q.p99, false) === 'behind' ? 'p99' : '', verdict(q.cpu, false) === 'behind' ? 'CPU' : ''].filter(Boolean)
     if (lost.length) behind.push(`${r.name} (${lost.join(', ')})`)
   }

@@ -89,3 +89,31 @@ export function treeCpuMs(pid: number): number {
   }
   return total
 }
+
+/** CPU time every core of the machine has been busy (not idle, not waiting on I/O), ms. */
+export function machineBusyMs(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+  const [user, nice, system, , , irq, softirq, steal] = f
+  return ((user + nice + system + irq + softirq + (steal ?? 0)) * 1000) / 100
+}
+
+/** CPU this process (the load generator) has used, ms. */
+export function selfCpuMs(): number {
+  const u = process.cpuUsage()
+  return (u.user + u.system) / 1000
+}
+
+/**
+ * Starts measuring how many cores processes other than `ours` (CPU ms of the measured
+ * processes) and this one kept busy; stop() gives the cores over the span it was given.
+ */
+export function otherLoad(ours: () => number): { stop(spanMs: number): number } {
+  const m0 = machineBusyMs()
+  const o0 = ours() + selfCpuMs()
+  return {
+    stop(spanMs) {
+      const others = machineBusyMs() - m0 - (ours() + selfCpuMs() - o0)
+      return Math.max(0, others / spanMs)
+    },
+  }
+}

@@ -1,11 +1,12 @@
 // Voice guidance on against off for `npm run bench:tv`: page flips in two reader tabs of the same
 // build, one opened with ?voiceGuidance=on, alternated flip by flip (which tab goes first swaps
-// each time) so whatever loads the machine weighs on both alike. Each tab is on an origin of its
-// own (a fresh box each). speechSynthesis is the browser tests' recorder in both tabs, so no audio
+// each time; the flipping tab is brought to the front) so whatever loads the machine weighs on
+// both alike. Each tab is on an origin of its own (a fresh box each). speechSynthesis is the
+// browser tests' recorder in both tabs, so no audio
 // plays; its utterances "last" a minute, so each flip with guidance on does what a viewer paging
 // through a real voice causes: cancel the sentence being said, build the new page's reading and
 // start its first sentence.
-import type { Page } from 'playwright-core'
+import type { CDPSession, Page } from 'playwright-core'
 import { renderFrames, type ChromiumSession } from '../../test/browser/harness/chromium'
 import { SPEECH_RECORDER } from '../../test/browser/harness/speech'
 import { KEYS, READER, clearOrigin, flip, pressUntil, waitFirstFrame } from './tv-probe'
@@ -18,6 +19,14 @@ export interface GuidanceFlips {
   failed: number
   /** utterances started in each tab during the flips */
   utterances: { off: number; on: number }
+  /** the tab's script time over all its flips (DevTools ScriptDuration), per flip: CPU, not latency */
+  scriptMsPerFlip: { off: number; on: number }
+}
+
+/** Cumulative script time of a tab, in ms (the renderer's own account, steadier than a latency). */
+async function scriptMs(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
+  return (metrics.find((m) => m.name === 'ScriptDuration')?.value ?? NaN) * 1000
 }
 
 const SPOKEN = 'window.__spokenAll.length'
@@ -37,19 +46,24 @@ async function openReader(session: ChromiumSession, url: string): Promise<Page> 
   return page
 }
 
-/** `minFlips` flips forward (then back) in both tabs: `offUrl` and `onUrl` serve the same build on two origins. */
-export async function guidanceFlips(session: ChromiumSession, offUrl: string, onUrl: string, minFlips: number, pauseMs: number): Promise<GuidanceFlips> {
+/** Up to `maxForward` flips forward, then back to the first page, in both tabs: `offUrl` and `onUrl` serve the same build on two origins. */
+export async function guidanceFlips(session: ChromiumSession, offUrl: string, onUrl: string, maxForward: number, pauseMs: number): Promise<GuidanceFlips> {
   const off = await openReader(session, offUrl)
   const on = await openReader(session, `${onUrl}?voiceGuidance=on`)
   try {
     const start = await off.evaluate<{ pageIndex: number; pageCount: number }>(`({ pageIndex: ${READER}.pageIndex, pageCount: ${READER}.pageCount })`)
     const onStart = await on.evaluate<number>(`${READER}.pageIndex`)
     if (onStart !== start.pageIndex) throw new Error(`the two tabs opened on different pages (${start.pageIndex}, ${onStart})`)
-    const forward = Math.min(start.pageCount - 1 - start.pageIndex, minFlips)
-    const backward = Math.min(start.pageIndex + forward, Math.max(10, minFlips - forward))
+    // Forward, then back to the first page: as many pairs as the policy gives, for a narrow interval.
+    const forward = Math.min(start.pageCount - 1 - start.pageIndex, maxForward)
+    const backward = start.pageIndex + forward
     const plan = [...Array<number>(forward).fill(1), ...Array<number>(backward).fill(-1)]
+    const cdp = { off: await session.context.newCDPSession(off), on: await session.context.newCDPSession(on) }
+    await cdp.off.send('Performance.enable')
+    await cdp.on.send('Performance.enable')
     const before = { off: await off.evaluate<number>(SPOKEN), on: await on.evaluate<number>(SPOKEN) }
-    const result: GuidanceFlips = { off: [], on: [], failed: 0, utterances: { off: 0, on: 0 } }
+    const script0 = { off: await scriptMs(cdp.off), on: await scriptMs(cdp.on) }
+    const result: GuidanceFlips = { off: [], on: [], failed: 0, utterances: { off: 0, on: 0 }, scriptMsPerFlip: { off: NaN, on: NaN } }
     let index = start.pageIndex
     for (const [i, step] of plan.entries()) {
       index += step
@@ -57,6 +71,9 @@ export async function guidanceFlips(session: ChromiumSession, offUrl: string, on
       const order = i % 2 === 0 ? [off, on] : [on, off]
       const ms = new Map<Page, number>()
       for (const page of order) {
+        // A tab in the background gets its animation frames throttled: each flips in front.
+        await page.bringToFront()
+        await renderFrames(page, 2)
         const r = await flip(page, k.code, k.key, index)
         if (r.ok) ms.set(page, r.ms)
         await page.waitForTimeout(pauseMs)
@@ -66,7 +83,12 @@ export async function guidanceFlips(session: ChromiumSession, offUrl: string, on
         result.on.push(ms.get(on)!)
       } else result.failed++
     }
+    // Waits out the last flip's speech, then reads what each tab spent.
+    await on.waitForTimeout(500)
+    result.scriptMsPerFlip = { off: ((await scriptMs(cdp.off)) - script0.off) / plan.length, on: ((await scriptMs(cdp.on)) - script0.on) / plan.length }
     result.utterances = { off: (await off.evaluate<number>(SPOKEN)) - before.off, on: (await on.evaluate<number>(SPOKEN)) - before.on }
+    await cdp.off.detach()
+    await cdp.on.detach()
     return result
   } finally {
     await off.close()

@@ -63,7 +63,7 @@ function window(p99Ms: number, errors = 0): WindowStats {
 }
 
 function step(tvs: number, p99Ms: number, errors = 0): StepResult {
-  return { tvs, windows: [window(p99Ms), window(p99Ms)], errors, errorKinds: errors ? { 'poll 429 slow_down': errors } : {}, idleRssKb: 50_000, rssKb: 50_000 + tvs * 20, cpuMsPerOp: [0.2, 0.3] }
+  return { tvs, windows: [window(p99Ms), window(p99Ms)], errors, errorKinds: errors ? { 'poll 429 slow_down': errors } : {}, idleRssKb: 50_000, rssKb: 50_000 + tvs * 20, cpuMsPerOp: [0.2, 0.3], otherCores: [0.1, 0.2], retried: false }
 }
 
 describe('capacity table', () => {
@@ -77,6 +77,11 @@ describe('capacity table', () => {
     const out = capacityTable(steps, ctx).join('\n')
     expect(out).toMatch(/largest N held \(p99 < 200 ms, zero errors\): 500 live TVs; service memory 20\.0 KB per live TV/)
     expect(out).toMatch(/1000 live TVs not held: p99 250\.0 ms/)
+  })
+
+  it('marks a step held on its second measurement', () => {
+    const s = { ...step(250, 5), retried: true }
+    expect(capacityTable([s], ctx).join('\n')).toMatch(/ yes \(2nd\)/)
   })
 
   it('does not hold a fast step with errors, and says which', () => {
@@ -95,7 +100,7 @@ describe('peer table', () => {
   })
 
   it('lists the operations where ours is behind', () => {
-    const side = (rps: number[], p99: number[]) => ({ rps, p99, cpuUs: [100, 100], storeCpuUs: [0, 0], bad: 0, badKinds: {} })
+    const side = (rps: number[], p99: number[]) => ({ rps, p99, cpuUs: [100, 100], storeCpuUs: [0, 0], otherCores: [0, 0], bad: 0, badKinds: {} })
     const c: Comparison = { name: 'device authorization', peerLabel: 'POST /device/auth', oursLabel: 'POST /v1/pairings', peer: side([1000, 1000], [10, 10]), ours: side([800, 900], [5, 6]) }
     const out = peerTable([c], { peer: 'oidc-provider 9', backend: 'memory + SQLite', rounds: 2, durationS: 1, concurrency: 8 }).join('\n')
     expect(out).toMatch(/0\.85 \[0\.80–0\.90\]× behind/)
