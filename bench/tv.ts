@@ -407,7 +407,10 @@ async function main(): Promise<void> {
     console.log(`${name} start-up, medians from navigation start: ${phases.map((p) => `${p.k} ${fmt.ms(p.ms)}`).join(' → ')}`)
   }
   console.log(`reader: ${reader.pageCount} pages; ${reader.forward} flips forward (Right), ${reader.backward} back (Left), ${reader.failedFlips} without a frame in 5 s; open section ${fmt.ms(reader.openMs)}`)
-  console.log(`voice guidance: ${voice.on.length} flips paired, ${voice.failed} without a frame in a tab; speech recorded, each utterance held a minute (a flip cancels the sentence being said and starts the new page)`)
+  console.log(
+    `voice guidance: ${voice.on.length} flips paired, ${voice.failed} without a frame in a tab; speech recorded, each utterance held a minute (a flip cancels the sentence being said and starts the new page)` +
+      (voiceInterval.hi - voiceInterval.lo > 2 * TARGET.voiceFlipDeltaMs ? `; the interval is wider than ±${TARGET.voiceFlipDeltaMs} ms: this run cannot resolve the budget (a busy machine), repeat it on a quiet one` : ''),
+  )
   const slowest = reader.flips
     .map((ms, i) => ({ ms, page: reader.flipTargets[i] + 1, gc: i > 0 && reader.flipHeld[i] < reader.flipHeld[i - 1] }))
     .sort((a, b) => b.ms - a.ms)

@@ -6,7 +6,7 @@
 // plays; its utterances "last" a minute, so each flip with guidance on does what a viewer paging
 // through a real voice causes: cancel the sentence being said, build the new page's reading and
 // start its first sentence.
-import type { CDPSession, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { renderFrames, type ChromiumSession } from '../../test/browser/harness/chromium'
 import { SPEECH_RECORDER } from '../../test/browser/harness/speech'
 import { KEYS, READER, clearOrigin, flip, pressUntil, waitFirstFrame } from './tv-probe'
@@ -19,14 +19,6 @@ export interface GuidanceFlips {
   failed: number
   /** utterances started in each tab during the flips */
   utterances: { off: number; on: number }
-  /** the tab's script time over all its flips (DevTools ScriptDuration), per flip: CPU, not latency */
-  scriptMsPerFlip: { off: number; on: number }
-}
-
-/** Cumulative script time of a tab, in ms (the renderer's own account, steadier than a latency). */
-async function scriptMs(cdp: CDPSession): Promise<number> {
-  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }
-  return (metrics.find((m) => m.name === 'ScriptDuration')?.value ?? NaN) * 1000
 }
 
 const SPOKEN = 'window.__spokenAll.length'
@@ -58,12 +50,8 @@ export async function guidanceFlips(session: ChromiumSession, offUrl: string, on
     const forward = Math.min(start.pageCount - 1 - start.pageIndex, maxForward)
     const backward = start.pageIndex + forward
     const plan = [...Array<number>(forward).fill(1), ...Array<number>(backward).fill(-1)]
-    const cdp = { off: await session.context.newCDPSession(off), on: await session.context.newCDPSession(on) }
-    await cdp.off.send('Performance.enable')
-    await cdp.on.send('Performance.enable')
     const before = { off: await off.evaluate<number>(SPOKEN), on: await on.evaluate<number>(SPOKEN) }
-    const script0 = { off: await scriptMs(cdp.off), on: await scriptMs(cdp.on) }
-    const result: GuidanceFlips = { off: [], on: [], failed: 0, utterances: { off: 0, on: 0 }, scriptMsPerFlip: { off: NaN, on: NaN } }
+    const result: GuidanceFlips = { off: [], on: [], failed: 0, utterances: { off: 0, on: 0 } }
     let index = start.pageIndex
     for (const [i, step] of plan.entries()) {
       index += step
@@ -83,12 +71,7 @@ export async function guidanceFlips(session: ChromiumSession, offUrl: string, on
         result.on.push(ms.get(on)!)
       } else result.failed++
     }
-    // Waits out the last flip's speech, then reads what each tab spent.
-    await on.waitForTimeout(500)
-    result.scriptMsPerFlip = { off: ((await scriptMs(cdp.off)) - script0.off) / plan.length, on: ((await scriptMs(cdp.on)) - script0.on) / plan.length }
     result.utterances = { off: (await off.evaluate<number>(SPOKEN)) - before.off, on: (await on.evaluate<number>(SPOKEN)) - before.on }
-    await cdp.off.detach()
-    await cdp.on.detach()
     return result
   } finally {
     await off.close()
