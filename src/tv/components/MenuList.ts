@@ -84,7 +84,7 @@ export default class MenuList
         y,
         Label: { x: LABEL_X, y: 10, text: { text: lines.join('\n'), fontFace: FONT_FAMILY, fontSize: FONT_SIZE, lineHeight: LINE_H, wordWrap: false, textColor: e.unavailable ? 0xffffffff : COLORS.text } },
         Value: e.value
-          ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: COLORS.muted } }
+          ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: e.unavailable ? 0xffffffff : COLORS.muted } }
           : undefined,
       }
       y += h
@@ -150,10 +150,15 @@ export default class MenuList
       return
     }
     this.Focus.patch({ alpha: this._focused ? 1 : 0.35, y: row.y, h: row.h - 8, w: this.w })
-    // Unavailable labels are drawn white and tinted: dim, but full on the focus bar.
+    // An unavailable entry's label and reason are drawn white and tinted: dim, but full on the focus bar.
     this._entries.forEach((e, i) => {
-      const label = e.unavailable ? this.Rows.children[i]?.childList.getByRef('Label') : undefined
-      if (label) label.color = i === this.index && this._focused ? COLORS.text : UNAVAILABLE_TINT
+      if (!e.unavailable) return
+      const row = this.Rows.children[i]
+      const tint = i === this.index && this._focused ? 0xffffffff : UNAVAILABLE_TINT
+      for (const ref of ['Label', 'Value']) {
+        const el = row?.childList.getByRef(ref)
+        if (el) el.color = tint
+      }
     })
     this.Body.y = -this._scrollFor(row)
   }
