@@ -34,6 +34,8 @@ export function xhrBody(url: string): Promise<ResponseBody> {
  * XMLHttpRequest: WPE's fetch answers them with status 0, which reads as a failure.
  */
 export function requestBody(url: string): Promise<ResponseBody> {
-  const fromFile = new URL(url, location.href).protocol === 'file:'
+  // A relative URL is a file: one when the page itself is (no `location` outside a page, as in unit tests).
+  const absolute = /^[a-z][a-z0-9+.-]*:/i.test(url)
+  const fromFile = absolute ? /^file:/i.test(url) : typeof location !== 'undefined' && location.protocol === 'file:'
   return typeof fetch === 'function' && !fromFile ? fetch(url).then(readBody) : xhrBody(url)
 }
