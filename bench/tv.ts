@@ -11,7 +11,7 @@
 //                    resampled as pairs), which says how far a repeat run could move it.
 //   page flip        keydown → first drawn frame showing the new page with its textures, in the
 //                    reader at 1080p; forward (Right) to the last page, then back (Left)
-//   voice guidance   the same flips in two reader tabs, guidance off and ?voiceGuidance=on (speech
+//   voice guidance   the same flips in two readers, guidance off and ?voiceGuidance=on (speech
 //                    recorded, no audio), alternated flip by flip: both medians, the difference
 //                    with its 95% bootstrap interval (flips resampled as pairs), and the
 //                    utterances each tab started (none with guidance off)
@@ -33,7 +33,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { Page } from 'playwright-core'
-import { launchChromium, renderFrames, type ChromiumSession } from '../test/browser/harness/chromium'
+import { launchChromium, renderFrames, type ChromiumOptions, type ChromiumSession } from '../test/browser/harness/chromium'
 import { startStaticServer, type StaticServer } from '../test/browser/harness/server'
 import { APP_OUT, EMPTY_OUT, buildApp, buildAssets, buildEmptyApp, type BuildStep } from './lib/tv-build'
 import { HOOK, KEYS, PROBE_INIT, READER, clearOrigin, flip, pressUntil, waitFirstFrame } from './lib/tv-probe'
@@ -46,6 +46,7 @@ const ROUNDS = roundsFromEnv(process.env.BENCH_TV_ROUNDS, 101)
 const MIN_FLIPS = 40
 const FLIP_PAUSE_MS = 150
 const PAGINATION_RUNS = 21
+const BROWSER: ChromiumOptions = { viewport: { width: 1920, height: 1080 }, args: ['--enable-precise-memory-info'] }
 const KIB = 1024
 const TARGET = {
   paginationMs: 20,
@@ -224,7 +225,7 @@ async function main(): Promise<void> {
   try {
     appServer = await startStaticServer(APP_OUT)
     emptyServer = await startStaticServer(EMPTY_OUT)
-    session = await launchChromium({ viewport: { width: 1920, height: 1080 }, args: ['--enable-precise-memory-info'] })
+    session = await launchChromium(BROWSER)
     await session.context.addInitScript(PROBE_INIT)
     session.context.on('request', (r) => {
       const u = new URL(r.url())
@@ -251,9 +252,9 @@ async function main(): Promise<void> {
     console.log('bench:tv: reader (agree, open, page flips, pagination)')
     reader = await readerRun(session, appServer.url)
 
-    console.log('bench:tv: page flips with voice guidance off and on (two tabs, alternating)')
+    console.log('bench:tv: page flips with voice guidance off and on (two browsers, alternating)')
     voiceServer = await startStaticServer(APP_OUT)
-    voice = await guidanceFlips(session, appServer.url, voiceServer.url, MIN_FLIPS, FLIP_PAUSE_MS)
+    voice = await guidanceFlips(BROWSER, appServer.url, voiceServer.url, MIN_FLIPS, FLIP_PAUSE_MS)
   } finally {
     await session?.close()
     await appServer?.close()
