@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { decisionsText, spelledCode } from '../../../src/tv/features/pairing/pages/pairSpeech'
+import { decisionsText, sayCountdownMoment, spelledCode } from '../../../src/tv/features/pairing/pages/pairSpeech'
 import { translate, type StringKey } from '../../../src/tv/i18n/strings'
+import { voiceGuide, type Utterance } from '../../../src/tv/voice/VoiceGuide'
 
 const zh = (key: StringKey) => translate('zh-CN', key)
 const en = (key: StringKey) => translate('en-US', key)
@@ -15,5 +16,31 @@ describe('pairing speech text', () => {
     expect(decisionsText(zh, ['bluetooth', 'network'], decisions)).toBe('蓝牙：允许；网络：拒绝')
     expect(decisionsText(en, ['bluetooth', 'network'], decisions)).toBe('Bluetooth: Allow; Network: Deny')
     expect(decisionsText(zh, ['location'], {})).toBe('定位：拒绝')
+  })
+})
+
+describe('countdown moments', () => {
+  it('a countdown ticking every second is said only as it crosses 60, 30 and 10 seconds left, each once', async () => {
+    const said: string[] = []
+    const guide = voiceGuide()
+    guide.setOutput({ speak: (u: Utterance) => (said.push(u.text), Promise.resolve()), cancel: () => {} })
+    guide.enabled = true
+    try {
+      let previous: number | null = null
+      for (let left = 75; left >= 0; left--) {
+        previous = sayCountdownMoment(previous, left, () => ({ text: `剩余 ${left} 秒`, lang: 'zh-CN' }))
+        await new Promise((r) => setTimeout(r, 1))
+      }
+      await new Promise((r) => setTimeout(r, 10))
+      expect(said).toEqual(['剩余 60 秒', '剩余 30 秒', '剩余 10 秒'])
+      // A jump past a moment (a tick missed) still says it, with the time then left.
+      said.length = 0
+      sayCountdownMoment(35, 27, () => ({ text: '剩余 27 秒', lang: 'zh-CN' }))
+      await new Promise((r) => setTimeout(r, 10))
+      expect(said).toEqual(['剩余 27 秒'])
+    } finally {
+      guide.enabled = false
+      guide.setOutput(null)
+    }
   })
 })
