@@ -192,7 +192,7 @@ const zh: Strings = {
   },
   endedBody: {
     expired: '下一步：在电视上重新打开「配对手机」，扫描新的二维码，或输入新的配对码。',
-    window_closed: '电视的主人没有在时限内作出选择。下一步：在电视上重新开始配对，再发送请求。',
+    window_closed: '电视的主人没有在时限内作出选择，未授予任何权限。下一步：在电视上重新开始配对，再发送请求。',
     used: '为了安全，同一个二维码只能使用一次。它被再次打开，所以这次配对已取消，电视上也会显示已取消。下一步：在电视上重新开始配对，扫描新的二维码。',
     used_here:
       '此浏览器无法安全地保存配对（例如页面不是通过 https 打开的），所以刷新后无法继续，二维码也不会再次发送（那会取消配对）。下一步：在电视上重新开始配对，扫描电视上的新二维码，或输入新的配对码。',
@@ -311,7 +311,7 @@ const en: Strings = {
   },
   endedBody: {
     expired: 'Next: open “Pair a phone” on the TV again and scan the new QR code, or enter the new code.',
-    window_closed: 'The TV owner did not decide in time. Next: start pairing again on the TV and send the request again.',
+    window_closed: 'The TV owner made no choice in time; nothing was allowed. Next: start pairing again on the TV and send the request again.',
     used: 'For your safety a QR code works only once. It was opened again, so this pairing was cancelled and the TV shows that too. Next: start pairing again on the TV and scan the new QR code.',
     used_here:
       'This browser cannot keep the pairing safely (for example, the page was not opened over https), so it cannot go on after a reload, and the QR code is not sent again (that would cancel the pairing). Next: start pairing again on the TV and scan the TV’s new code, or enter its new code.',

@@ -123,7 +123,8 @@ function applyStatus(state: State, st: PairingStatus, now: number): State {
     userCode: prev?.userCode ?? '',
     state: st.state,
     eventId: st.event_id,
-    expiresAt: Date.parse(st.expires_at),
+    // While the TV decides: the service's decision deadline, the moment the TV counts down to as well.
+    expiresAt: Date.parse(st.decision_deadline ?? st.expires_at),
     clockOffset: Date.parse(st.server_time) - now,
     scopes: st.scopes_requested ? [...st.scopes_requested] : (prev?.scopes ?? []),
     decisions: st.decision ? { ...st.decision.decisions } : {},

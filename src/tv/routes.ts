@@ -5,17 +5,21 @@ import PolicyReaderPage from './pages/PolicyReaderPage'
 import SettingsPage from './pages/SettingsPage'
 import FeaturePage from './pages/FeaturePage'
 import { loadPairingFeature } from './features/pairingFeature'
+import { pairingAvailable } from './pages/ContentsEntries'
 import { appContext } from './services/AppContext'
 import { publishRoute } from './qa/testHook'
 import type { PolicyLoadOptions } from './services/policyRequests'
 
 const WIDGETS = ['ExitDialog']
 
-/** The pairing feature, with the consent relay started first when the policy is accepted. */
+/** The pairing feature, with the consent relay started first; never fetched before the policy is accepted. */
 async function startPairing() {
-  await appContext().startConsent()
+  if (!pairingAvailable() || !(appContext().consent() ?? (await appContext().startConsent()))) throw new Error('the privacy policy is not accepted: the pairing feature stays unloaded')
   return loadPairingFeature()
 }
+
+/** #pair and #privacy refuse before 同意 (a cold start on them included): the consent gate instead. */
+const acceptedFirst = async () => (pairingAvailable() ? true : 'gate')
 
 /** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>, #settings. */
 export default {
@@ -52,12 +56,14 @@ export default {
       path: 'pair',
       component: FeaturePage,
       widgets: WIDGETS,
+      beforeNavigate: acceptedFirst,
       before: (page: FeaturePage) => page.open(async () => (await startPairing()).PairPage),
     },
     {
       path: 'privacy',
       component: FeaturePage,
       widgets: WIDGETS,
+      beforeNavigate: acceptedFirst,
       before: (page: FeaturePage) => page.open(async () => (await startPairing()).PrivacySettingsPage),
     },
   ],

@@ -11,6 +11,7 @@ import * as strings from '../i18n/strings'
 import * as pageTemplate from '../theme/pageTemplate'
 import * as screen from '../theme/screen'
 import * as testHook from '../qa/testHook'
+import * as canvasGlyphWidths from '../text/canvasGlyphWidths'
 import * as ContextPage from '../pages/ContextPage'
 import * as PlatformBridge from '../platform/PlatformBridge'
 import * as AppContext from '../services/AppContext'
@@ -30,6 +31,7 @@ export const HOST_MODULES: Record<string, unknown> = {
   'theme/pageTemplate': pageTemplate,
   'theme/screen': screen,
   'qa/testHook': testHook,
+  'text/canvasGlyphWidths': canvasGlyphWidths,
   'pages/ContextPage': ContextPage,
   'platform/PlatformBridge': PlatformBridge,
   'services/AppContext': AppContext,

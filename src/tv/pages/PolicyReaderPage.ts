@@ -4,6 +4,7 @@ import type { Anchor, Pagination } from '../../core/layout/types'
 import { pageOfAnchor, sectionHeading } from '../../core/layout/paginator'
 import MenuList from '../components/MenuList'
 import PageStrip from '../components/PageStrip'
+import { openPairingEntry, pairingEntries } from './ContentsEntries'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
@@ -101,8 +102,7 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     this.tag('Contents.Title')!.text = ctx.t('contents')
     this.list.entries = [
       ...ctx.doc.sections.map((s) => ({ id: s.id, label: sectionHeading(s) })),
-      { id: 'pair', label: ctx.t('menuPair') },
-      { id: 'privacy', label: ctx.t('menuPrivacy') },
+      ...pairingEntries(),
       { id: 'settings', label: ctx.t('settings') },
     ]
     this._updateChrome()
@@ -178,7 +178,8 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
   }
 
   $menuSelected(id: string) {
-    if (id === 'settings' || id === 'pair' || id === 'privacy') Router.navigate(id)
+    if (openPairingEntry(id, this.list)) return
+    if (id === 'settings') Router.navigate(id)
     else this.openSection(id)
   }
 

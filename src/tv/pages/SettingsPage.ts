@@ -7,12 +7,22 @@ import { UI_LANGUAGES, translate, type StringKey } from '../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../theme/screen'
 import { pageTemplate } from '../theme/pageTemplate'
 import { voiceGuide } from '../voice/VoiceGuide'
+import { openPairingEntry, pairingEntries } from './ContentsEntries'
+import SettingsClearDialog from './SettingsClearDialog'
 
 const RATE_NAMES: StringKey[] = ['rateSlow', 'rateNormal', 'rateFast']
+
+/**
+ * Storage a clear keeps: the browser bridge's device id (the service knows this TV's consents by
+ * it, so they stay listable and withdrawable) and the consent outbox (decisions and withdrawals
+ * the viewer made that have not reached the service yet).
+ */
+const KEPT_ON_CLEAR = ['device-id', 'consent-outbox']
 
 interface SettingsPageTemplateSpec extends PageTemplateSpec {
   List: typeof MenuList
   Status: object
+  ClearDialog: typeof SettingsClearDialog
 }
 
 /** Language (UI only; the policy stays in its own language), text size S/M/L, voice guidance and its rate, clear local data. */
@@ -22,15 +32,20 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
       {
         List: { type: MenuList, x: SAFE.x - 20, y: SAFE.y + 120, w: 900 },
         Status: { x: SAFE.x, y: SAFE.y + 600, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
+        ClearDialog: { type: SettingsClearDialog },
       },
     )
   }
 
   readonly list = this.getByRef('List')!
   private readonly Status = this.getByRef('Status')!
+  private readonly ClearDialog = this.getByRef('ClearDialog')!
+
+  /** Set after a clear; otherwise the status line says when the policy was accepted. Drawn in the current language by refresh(). */
+  private _cleared = false
 
   override _active() {
-    this.Status.text = ''
+    this._cleared = false
     super._active()
   }
 
@@ -44,20 +59,18 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
       { id: 'textSize', label: ctx.t('textSize'), value: ctx.t(`textSize${size}` as StringKey) },
       { id: 'voice', label: ctx.t('voiceGuidance'), value: ctx.t(voiceGuide().enabled ? 'voiceOn' : 'voiceOff') },
       { id: 'rate', label: ctx.t('speechRate'), value: ctx.t(RATE_NAMES[(SPEECH_RATES as readonly number[]).indexOf(ctx.prefs.speechRate)] ?? 'rateNormal') },
-      { id: 'pair', label: ctx.t('menuPair') },
-      { id: 'privacy', label: ctx.t('menuPrivacy') },
+      ...pairingEntries(),
       { id: 'clear', label: ctx.t('clearData') },
     ]
-    if (accepted && !this.Status.text!.text) {
-      this.Status.text = ctx.t('acceptedOn', { date: accepted.acceptedAt.slice(0, 10), version: accepted.version })
-    }
+    this.Status.text = this._cleared ? ctx.t('clearDataDone') : accepted ? ctx.t('acceptedOn', { date: accepted.acceptedAt.slice(0, 10), version: accepted.version }) : ''
     this.tag('Hint')!.text = ctx.t('settingsHint')
   }
 
   $menuSelected(id: string) {
     const ctx = appContext()
-    if (id === 'pair' || id === 'privacy') {
-      Router.navigate(id)
+    if (openPairingEntry(id, this.list)) return
+    if (id === 'clear') {
+      this._setState('ConfirmingClear')
     } else if (id === 'textSize') {
       // OK cycles S → M → L → S; Left/Right step within the range.
       const cur = ctx.prefs.textSize
@@ -80,17 +93,45 @@ export default class SettingsPage extends ContextPage<SettingsPageTemplateSpec> 
       ctx.update({ voiceGuidance: voiceGuide().enabled ? 'off' : 'on' })
     } else if (id === 'rate') {
       ctx.update({ speechRate: nextSpeechRate(ctx.prefs.speechRate, step) })
-    } else if (id === 'clear' && step === 1) {
-      ctx.clearLocalData()
-      this.Status.text = ctx.t('clearDataDone')
     }
+  }
+
+  /** The clear dialog's answer. */
+  $buttonPressed(id: string) {
+    this._setState('')
+    if (id !== 'clear') return
+    const ctx = appContext()
+    const kept = KEPT_ON_CLEAR.map((key) => [key, ctx.store.get(key)] as const)
+    this._cleared = true
+    ctx.clearLocalData()
+    for (const [key, value] of kept) if (value !== null) ctx.store.set(key, value)
+    this.refresh()
   }
 
   override _handleBack() {
     Router.back()
   }
 
-  override _getFocused() {
+  override _getFocused(): Lightning.Component {
     return this.list
+  }
+
+  static override _states() {
+    return [
+      class ConfirmingClear extends this {
+        override $enter() {
+          this.ClearDialog.open()
+        }
+        override $exit() {
+          this.ClearDialog.close()
+        }
+        override _getFocused() {
+          return this.ClearDialog
+        }
+        override _handleKey() {
+          return true
+        }
+      },
+    ]
   }
 }

@@ -454,7 +454,7 @@ export function openableUrl(qrText: string): string {
 
 // ---- the TV's pairing state ------------------------------------------------------------------
 
-export type PairPhase = 'loading' | 'waiting' | 'claimed' | 'consent' | 'sending' | 'recorded' | 'not-recorded' | 'denied-window' | 'error'
+export type PairPhase = 'loading' | 'waiting' | 'claimed' | 'consent' | 'sending' | 'recorded' | 'not-recorded' | 'window-closed' | 'error'
 
 export interface PairHookState {
   phase: PairPhase
@@ -469,6 +469,8 @@ export interface PairHookState {
 }
 
 export interface PrivacyHookState {
+  /** where the list came from: the service's ledger, or (unreachable, unsigned TV) this TV alone */
+  source?: 'loading' | 'service' | 'local'
   records: { pairingId: string; active: string[] }[]
 }
 
@@ -551,8 +553,9 @@ export function consentPosts(log: ProxiedRequest[], pairingId: string, kind: 'de
 
 export interface OverlayState {
   visible: boolean
-  rows: { scope: string; choice: 'granted' | 'denied'; focused: boolean }[]
-  /** the focused button's id when focus is on the buttons row ('send' | 'policy') */
+  /** each scope's answer: null until the viewer chooses (sent as denied) */
+  rows: { scope: string; choice: 'granted' | 'denied' | null; focused: boolean }[]
+  /** the focused button's id when focus is on the buttons row ('review' | 'policy') */
   button: string | null
   /** constructor name of the focused leaf (ChoiceRow, Button, …) */
   focus: string

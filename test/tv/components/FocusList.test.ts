@@ -169,9 +169,16 @@ describe('ChoiceList', () => {
     press('Up', 'Down', 'Down')
     expect(leaf()).toBe(list.rows[1])
     expect(host.passed).toEqual(['Up', 'Down'])
-    // Left/Right belong to the focused row's choice.
-    press('Left')
-    expect([list.rows[1].choice, host.passed, host.events]).toEqual(['granted', ['Up', 'Down'], [['choiceChanged']]])
+    // Left/Right move between the focused row's 允许 and 拒绝 (focus starts on 拒绝); only OK chooses.
+    expect(list.rows[1].focusedButton).toBe('deny')
+    press('Left', 'Left')
+    // The row tells its ancestors of the focus move (once: the second Left is at the edge), its answer still unchosen.
+    expect([list.rows[1].focusedButton, list.rows[1].choice, host.passed, host.events]).toEqual(['allow', null, ['Up', 'Down'], [['choiceChanged']]])
+    press('Enter')
+    expect([list.rows[1].choice, host.events]).toEqual(['granted', [['choiceChanged'], ['choiceChanged']]])
+    // Up keeps the column: the first row's 允许 is focused, still unchosen.
+    press('Up')
+    expect([leaf(), list.rows[0].focusedButton, list.rows[0].choice]).toEqual([list.rows[0], 'allow', null])
     list.scopes = ['location']
     expect(list.selectedId).toBe('location')
   })

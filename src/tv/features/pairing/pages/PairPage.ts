@@ -3,6 +3,7 @@ import type { Decisions } from '../../../../core/protocol'
 import ContextPage, { shownText, type PageTemplateSpec } from '../../../pages/ContextPage'
 import QrCode from '../../../components/QrCode'
 import ConsentOverlay from '../widgets/ConsentOverlay'
+import ConsentDeadlineBanner from '../widgets/ConsentDeadlineBanner'
 import { appContext } from '../../../services/AppContext'
 import { PairingSession, ROTATE_BEFORE, type PairView } from '../services/PairingSession'
 import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
@@ -49,6 +50,7 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
   private _unsubscribeSession: (() => void) | null = null
   private _clock: ReturnType<typeof setInterval> | null = null
   private readonly _speech = new PairSpeech()
+  private _banner: ConsentDeadlineBanner | null = null
 
   /** The title, then the code to scan or type. */
   override get announce() {
@@ -57,14 +59,16 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
 
   override _active() {
     super._active()
+    this._banner?.hide()
     const services = appContext().consent()
     if (!services) {
       // Not accepted yet: pairing needs the policy first.
       Router.navigate('gate', false)
       return
     }
-    if (!this._session || !['consent', 'sending'].includes(this._session.view.phase)) {
-      this._session?.stop()
+    // A session kept while the viewer read the policy mid-consent shows how it went meanwhile
+    // (still open, sent, recorded, or timed out); otherwise a fresh code.
+    if (!this._session) {
       this._speech.reset()
       this._session = new PairingSession(services.api, services.outbox, services.tokens, services.history, services.bridge, () => appContext().doc)
       this._unsubscribeSession = this._session.onChange((v) => this._render(v))
@@ -101,6 +105,8 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
     if (p && this.Qr.data !== p.qr_url) this.Qr.data = p.qr_url
     const codeLive = !!p && (v.phase === 'waiting' || v.phase === 'claimed' || v.phase === 'error')
     this.Qr.visible = codeLive
+    // "Scan the QR code" only while there is one to scan.
+    this.tag('Info.Scan')!.text = codeLive ? ctx.t('pairScan') : ''
     this.tag('Info.OrType')!.text = codeLive ? ctx.t('pairOrType', { url: p.verification_uri }) : ''
     this.tag('Info.Code')!.text = codeLive ? p.user_code : ''
     const status: Record<string, string> = {
@@ -110,13 +116,13 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
       consent: ctx.t('pairClaimed', { phone: v.phoneName ?? '' }),
       sending: v.retrying ? ctx.t('pairSendingRetry') : ctx.t('pairSending'),
       recorded: ctx.t('pairRecorded'),
-      'denied-window': ctx.t('pairWindowDenied'),
+      'window-closed': ctx.t('pairWindowClosed'),
       'not-recorded': ctx.t('pairNotRecorded', { code: v.error ?? '' }),
       error: ctx.t('pairError', { message: v.error ?? '' }),
     }
     this.tag('Info.Status')!.text = status[v.phase] ?? ''
     this._speech.update(v, status[v.phase] ?? '')
-    const finished = v.phase === 'recorded' || v.phase === 'not-recorded' || v.phase === 'denied-window'
+    const finished = v.phase === 'recorded' || v.phase === 'not-recorded' || v.phase === 'window-closed'
     this.tag('Info.Again')!.text = finished ? ctx.t('pairAgain') : ''
     this._renderCountdown(v)
     if (v.phase === 'consent' && !this.overlay.visible) {
@@ -125,6 +131,10 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
     } else if (v.phase !== 'consent' && this.overlay.visible) {
       this.overlay.close()
       this._setState('')
+    }
+    if (this._banner?.visible && v.phase !== 'consent') {
+      if (v.phase === 'window-closed') this._banner.closed()
+      else this._banner.hide()
     }
     hook().state = {
       ...hook().state,
@@ -152,6 +162,14 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
   $consentReadPolicy() {
     const section = appContext().doc.sections.find((s) => s.blocks.some((b) => b.type === 'table'))
     Router.navigate(section ? `policy/${section.id}` : 'policy')
+    // The reader shows the same deadline, over whatever page is open.
+    const v = this._session?.view
+    if (v?.phase === 'consent') this._deadlineBanner().show(v.phoneName ?? '', v.decideByMs ?? Date.now())
+  }
+
+  private _deadlineBanner(): ConsentDeadlineBanner {
+    this._banner ??= this.application.childList.a({ type: ConsentDeadlineBanner }) as ConsentDeadlineBanner
+    return this._banner
   }
 
   override _handleBack() {
@@ -160,7 +178,7 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
 
   override _handleEnter() {
     const phase = this._session?.view.phase
-    if (phase === 'recorded' || phase === 'not-recorded' || phase === 'denied-window') this._session?.restart()
+    if (phase === 'recorded' || phase === 'not-recorded' || phase === 'window-closed') this._session?.restart()
   }
 
   static override _states() {

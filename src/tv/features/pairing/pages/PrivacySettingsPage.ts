@@ -6,12 +6,13 @@ import { appContext } from '../../../services/AppContext'
 import { ConsentHistoryStore, type ConsentRecord } from '../services/ConsentHistoryStore'
 import type { OutboxEvent } from '../services/ConsentOutbox'
 import { randomId } from '../../../platform/PlatformBridge'
-import type { StringKey } from '../../../i18n/strings'
 import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
 import { pageTemplate } from '../../../theme/pageTemplate'
-import { hook } from '../../../qa/testHook'
-
-const SCOPE_NAME: Record<Scope, StringKey> = { bluetooth: 'scopeBluetooth', network: 'scopeNetwork', location: 'scopeLocation' }
+import { hook, log } from '../../../qa/testHook'
+import { PairingApiError } from '../services/PairingApi'
+import type { ConsentServices } from '../services/ConsentServices'
+import { wrapText } from '../text/wrapText'
+import { scopeName } from '../widgets/scopeLabels'
 
 interface PrivacySettingsPageTemplateSpec extends PageTemplateSpec {
   Empty: object
@@ -22,7 +23,9 @@ interface PrivacySettingsPageTemplateSpec extends PageTemplateSpec {
 
 /**
  * Privacy settings (#privacy): every consent given from this TV, each withdrawable with OK and a
- * confirmation (withdrawing is as easy as giving, PIPL art. 15). Withdrawals go through the outbox.
+ * confirmation (withdrawing is as easy as giving, PIPL art. 15). The list is rebuilt from the
+ * service's ledger each visit (signed with the device credential), so clearing local data never
+ * hides a consent that is still in force. Withdrawals go through the outbox.
  */
 export default class PrivacySettingsPage extends ContextPage<PrivacySettingsPageTemplateSpec> {
   static override _template(): Lightning.Component.Template<PrivacySettingsPageTemplateSpec> {
@@ -38,7 +41,7 @@ export default class PrivacySettingsPage extends ContextPage<PrivacySettingsPage
             x: 460,
             y: 380,
             texture: Lightning.Tools.getRoundRect(1000, 300, 16, 0, 0, true, COLORS.panel),
-            Text: { x: 60, y: 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, textColor: 0xffffffff, wordWrapWidth: 880 } },
+            Text: { x: 60, y: 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 34, lineHeight: 50, textColor: 0xffffffff, wordWrap: false } },
           },
         },
       },
@@ -51,12 +54,35 @@ export default class PrivacySettingsPage extends ContextPage<PrivacySettingsPage
   private _records: ConsentRecord[] = []
   private _unsubscribeOutbox: (() => void) | null = null
   private _pendingWithdrawal: string | null = null
+  /** Where the list comes from: the service (after it answered), or this TV alone. */
+  private _source: 'loading' | 'service' | 'local' = 'local'
 
   override _active() {
     super._active()
     const services = appContext().consent()
     this._unsubscribeOutbox?.()
     this._unsubscribeOutbox = services ? services.outbox.on((e) => this._onOutbox(e)) : null
+    if (services) void this._loadFromService(services)
+  }
+
+  private async _loadFromService(services: ConsentServices) {
+    this._source = 'loading'
+    this.Status.text = appContext().t('privacyLoading')
+    this._publish()
+    try {
+      const list = await services.api.listConsents()
+      services.history.mergeFromService(list.consents)
+      this._source = 'service'
+      if (this.Status.text?.text === appContext().t('privacyLoading')) this.Status.text = ''
+    } catch (err) {
+      // Unreachable, or an unsigned TV the service will not list: what this TV kept is shown.
+      log(`privacy settings: consents not read from the service (${err instanceof PairingApiError ? `${err.status} ${err.code}` : (err as Error).message})`)
+      this._source = 'local'
+      // A TV without a device credential (dev mode) is never listed: say nothing of an outage then.
+      const refused = err instanceof PairingApiError && (err.status === 401 || err.status === 403)
+      this.Status.text = refused ? '' : appContext().t('privacyLocalOnly')
+    }
+    if (this.attached) this.refresh()
   }
 
   override _inactive() {
@@ -68,7 +94,8 @@ export default class PrivacySettingsPage extends ContextPage<PrivacySettingsPage
   override refresh() {
     const ctx = appContext()
     this.tag('Title')!.text = ctx.t('privacyTitle')
-    this.tag('Hint')!.text = ctx.t('privacyHint')
+    const withdrawable = (ctx.consent()?.history.all() ?? []).some((r) => ConsentHistoryStore.activeScopes(r).length > 0)
+    this.tag('Hint')!.text = ctx.t(withdrawable ? 'privacyHint' : 'privacyHintEmpty')
     // Records that granted nothing (kept by an earlier version) are not consents to withdraw.
     this._records = (ctx.consent()?.history.all() ?? []).filter((r) => Object.values(r.decisions).includes('granted'))
     this.tag('Empty')!.text = this._records.length ? '' : ctx.t('privacyEmpty')
@@ -80,11 +107,18 @@ export default class PrivacySettingsPage extends ContextPage<PrivacySettingsPage
         value: active.length ? undefined : ctx.t('privacyWithdrawn'),
       }
     })
-    hook().state = { ...hook().state, privacy: { records: this._records.map((r) => ({ pairingId: r.pairingId, active: ConsentHistoryStore.activeScopes(r) })) } }
+    this._publish()
+  }
+
+  private _publish() {
+    hook().state = {
+      ...hook().state,
+      privacy: { source: this._source, records: this._records.map((r) => ({ pairingId: r.pairingId, active: ConsentHistoryStore.activeScopes(r) })) },
+    }
   }
 
   private _scopeNames(scopes: Scope[]): string {
-    return scopes.map((s) => appContext().t(SCOPE_NAME[s]).split(/[:：]/)[0]).join('、')
+    return scopes.map(scopeName).join(appContext().prefs.language === 'zh-CN' ? '、' : ', ')
   }
 
   private _selected(): ConsentRecord | undefined {
@@ -94,7 +128,8 @@ export default class PrivacySettingsPage extends ContextPage<PrivacySettingsPage
   $menuSelected() {
     const r = this._selected()
     if (!r || !ConsentHistoryStore.activeScopes(r).length) return
-    this.tag('Confirm.Panel.Text')!.text = appContext().t('privacyWithdrawConfirm', { phone: r.phoneName, scopes: this._scopeNames(ConsentHistoryStore.activeScopes(r)) })
+    const question = appContext().t('privacyWithdrawConfirm', { phone: r.phoneName, scopes: this._scopeNames(ConsentHistoryStore.activeScopes(r)) })
+    this.tag('Confirm.Panel.Text')!.text = wrapText(question, 880, 34)
     this._setState('Confirming')
   }
 

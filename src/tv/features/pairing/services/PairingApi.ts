@@ -2,7 +2,7 @@ import axios, { type AxiosInstance } from 'axios'
 // Values from constants only: the schema module would pull TypeBox into the TV bundle.
 import { IDEMPOTENCY_KEY_HEADER, PATHS } from '../../../../core/protocol/constants'
 import { signingHost } from '../../../../core/protocol/signing'
-import type { CreatePairingResponse, DecisionRequest, PairingStatus, WithdrawalRequest } from '../../../../core/protocol'
+import type { CreatePairingResponse, DecisionRequest, DeviceConsentsResponse, PairingStatus, WithdrawalRequest } from '../../../../core/protocol'
 import type { PlatformBridge } from '../../../platform/PlatformBridge'
 import { classifyHttp, type SendResult } from './ConsentOutbox'
 
@@ -62,6 +62,14 @@ export class PairingApi {
     })
     if (res.status !== 200) throw new PairingApiError(res.status, res.data?.error ?? 'http_error', res.data?.message ?? `HTTP ${res.status}`)
     return res.data as PairingStatus
+  }
+
+  /** The consents this TV gave, as the service's ledger holds them (signed with the device credential). */
+  async listConsents(): Promise<DeviceConsentsResponse> {
+    const headers = await this.deviceHeaders('GET', PATHS.deviceConsents, '')
+    const res = await this.http.get(PATHS.deviceConsents, { headers })
+    if (res.status !== 200) throw new PairingApiError(res.status, res.data?.error ?? 'http_error', res.data?.message ?? `HTTP ${res.status}`)
+    return res.data as DeviceConsentsResponse
   }
 
   /** Sends a decision or withdrawal; TV token while we have it, else the device credential. */

@@ -7,7 +7,7 @@ import { ConsentOutbox, type OutboxEvent } from './ConsentOutbox'
 import { PairingApi, PairingApiError } from './PairingApi'
 import { PairingFollower } from './PairingFollower'
 
-export type PairPhase = 'loading' | 'waiting' | 'claimed' | 'consent' | 'sending' | 'recorded' | 'not-recorded' | 'denied-window' | 'error'
+export type PairPhase = 'loading' | 'waiting' | 'claimed' | 'consent' | 'sending' | 'recorded' | 'not-recorded' | 'window-closed' | 'error'
 
 export interface PairView {
   phase: PairPhase
@@ -17,16 +17,13 @@ export interface PairView {
   phoneName?: string
   scopes?: Scope[]
   decisions?: Decisions
-  /** The consent overlay's own deadline (local ms): undecided scopes count as denied then. */
+  /** The service's decision deadline in local ms (its clock corrected): unanswered then, the request ends and nothing is granted. */
   decideByMs?: number
   retrying?: boolean
   error?: string
 }
 
-/** How long the viewer has to answer before the request counts as denied. */
-export const DECISION_WINDOW_MS = 120_000
 const APP_VERSION = '0.1.0'
-const TIMEOUT_SCREEN = 'tv-consent-overlay-timeout'
 /** The code is replaced this long before it expires. */
 export const ROTATE_BEFORE = 30_000
 
@@ -43,6 +40,8 @@ export class PairingSession {
   private active = false
   private unsubscribeOutbox: (() => void) | null = null
   private pendingKey: string | null = null
+  /** Service clock minus ours (ms), from the newest code's `server_time`. */
+  private clockOffset = 0
 
   constructor(
     private readonly api: PairingApi,
@@ -82,9 +81,12 @@ export class PairingSession {
   private async newCode(rotating: boolean): Promise<void> {
     if (!this.active) return
     try {
+      const sentAt = this.now()
       const p = await this.api.createPairing()
       if (!this.active) return
-      const offset = Date.parse(p.server_time) - this.now()
+      // The service stamped its time about halfway through the round trip.
+      const offset = Date.parse(p.server_time) - (sentAt + this.now()) / 2
+      this.clockOffset = offset
       const expiresAtMs = Date.parse(p.server_time) + p.expires_in * 1000 - offset
       this.retirePrevious()
       if (rotating && this.view.pairing && this.follower) {
@@ -148,31 +150,38 @@ export class PairingSession {
         if (this.rotateTimer) clearTimeout(this.rotateTimer)
         this.set({ phase: 'claimed', phoneName: s.phone?.name })
         break
-      case 'consent_pending':
-        if (this.view.phase === 'consent' || this.view.phase === 'sending') return
-        this.set({ phase: 'consent', phoneName: s.phone?.name, scopes: s.scopes_requested ?? [], decideByMs: this.now() + DECISION_WINDOW_MS })
+      case 'consent_pending': {
+        if (this.view.phase !== 'waiting' && this.view.phase !== 'claimed') return
+        // The service's deadline, on our clock: the phone counts down to the same moment.
+        const decideByMs = Date.parse(s.decision_deadline ?? s.expires_at) - this.clockOffset
+        this.set({ phase: 'consent', phoneName: s.phone?.name, scopes: s.scopes_requested ?? [], decideByMs })
         if (this.windowTimer) clearTimeout(this.windowTimer)
-        this.windowTimer = setTimeout(() => this.windowClosed(), DECISION_WINDOW_MS)
+        this.windowTimer = setTimeout(() => this.windowClosed(), Math.max(0, decideByMs - this.now()))
         break
+      }
       case 'expired':
       case 'revoked':
         if (this.view.phase === 'waiting' || this.view.phase === 'claimed') void this.newCode(false)
+        else if (this.view.phase === 'consent' && s.state === 'expired') this.windowClosed()
         break
       default:
         break
     }
   }
 
-  /** The viewer did not answer in time: every requested scope is recorded as denied. */
+  /**
+   * The decision deadline passed unanswered: the request is over and nothing was granted. Nothing
+   * is sent (the service ends the request at the same moment and tells the phone), so no answer
+   * the viewer did not give is recorded.
+   */
   private windowClosed() {
     if (this.view.phase !== 'consent') return
-    const decisions: Decisions = {}
-    for (const s of this.view.scopes ?? []) decisions[s] = 'denied'
-    this.decide(decisions, 'denied-window')
+    if (this.windowTimer) clearTimeout(this.windowTimer)
+    this.set({ phase: 'window-closed' })
   }
 
   /** Records the viewer's answer: written to the outbox (storage) before anything is sent. */
-  decide(decisions: Decisions, reason: 'viewer' | 'denied-window' = 'viewer'): void {
+  decide(decisions: Decisions): void {
     const p = this.view.pairing
     if (!p || this.view.phase !== 'consent') return
     if (this.windowTimer) clearTimeout(this.windowTimer)
@@ -180,7 +189,7 @@ export class PairingSession {
     const body: DecisionRequest = {
       decisions,
       notice: { policy_id: doc.id, policy_version: doc.version, locale: doc.locale, policy_sha256: doc.sha256 },
-      screen_id: reason === 'viewer' ? 'tv-consent-overlay' : TIMEOUT_SCREEN,
+      screen_id: 'tv-consent-overlay',
       app_version: APP_VERSION,
       firmware_version: this.bridge.identity().firmwareVersion,
       device_time: new Date(this.now()).toISOString(),
@@ -203,8 +212,7 @@ export class PairingSession {
     this.follower?.stop()
     this.follower = null
     if (e.type === 'delivered') {
-      const timedOut = (e.entry.body as DecisionRequest).screen_id === TIMEOUT_SCREEN
-      this.set({ phase: timedOut ? 'denied-window' : 'recorded', retrying: false })
+      this.set({ phase: 'recorded', retrying: false })
     } else {
       this.set({ phase: 'not-recorded', retrying: false, error: e.code })
     }

@@ -5,7 +5,7 @@ import { ConsentHistoryStore } from '../../../../../src/tv/features/pairing/serv
 import { ConsentOutbox, type OutboxEntry } from '../../../../../src/tv/features/pairing/services/ConsentOutbox'
 import { MemoryStore } from '../../../../../src/tv/services/KeyValueStore'
 import type { PairingApi } from '../../../../../src/tv/features/pairing/services/PairingApi'
-import { DECISION_WINDOW_MS, PairingSession } from '../../../../../src/tv/features/pairing/services/PairingSession'
+import { PairingSession } from '../../../../../src/tv/features/pairing/services/PairingSession'
 import type { PlatformBridge } from '../../../../../src/tv/platform/PlatformBridge'
 
 // The follower is replaced by a handle the test drives: statuses arrive when the test says.
@@ -70,9 +70,10 @@ describe('PairingSession', () => {
   })
   afterEach(() => vi.useRealTimers())
 
-  function setup() {
+  /** `serviceAheadMs`: how far the service's clock is ahead of the TV's. */
+  function setup(serviceAheadMs = 0) {
     const store = new MemoryStore()
-    const { api, created } = fakeApi(Date.now)
+    const { api, created } = fakeApi(() => Date.now() + serviceAheadMs)
     const sent: OutboxEntry[] = []
     const outbox = new ConsentOutbox(store, {
       async send(e) {
@@ -145,18 +146,40 @@ describe('PairingSession', () => {
     session.stop()
   })
 
-  it('records every requested scope as denied when the viewer does not answer in time', async () => {
-    const { session, created, sent, store } = setup()
+  it("counts down to the service's decision deadline on the TV's clock, and at it ends the request with nothing sent", async () => {
+    // The service's clock runs 40 s ahead; its deadline is 900 s after its own now.
+    const { session, created, sent, store } = setup(40_000)
     await session.start()
-    followers[0].push(status(created[0].pairing_id, 'consent_pending', { scopes_requested: ['network', 'location'] }))
-    await vi.advanceTimersByTimeAsync(DECISION_WINDOW_MS - 1)
-    expect(sent).toHaveLength(0)
+    const serviceNow = Date.now() + 40_000
+    followers[0].push(
+      status(created[0].pairing_id, 'consent_pending', { scopes_requested: ['network', 'location'], decision_deadline: new Date(serviceNow + 900_000).toISOString(), expires_at: new Date(serviceNow + 900_000).toISOString() }),
+    )
+    expect(session.view.phase).toBe('consent')
+    expect(session.view.decideByMs).toBe(Date.now() + 900_000)
+    await vi.advanceTimersByTimeAsync(900_000 - 1)
+    expect(session.view.phase).toBe('consent')
     await vi.advanceTimersByTimeAsync(1)
-    // The deny is in storage at once; the outbox sends it on its next timer turn.
-    expect(JSON.parse(store.get('consent-outbox') as string)).toHaveLength(1)
-    await vi.advanceTimersByTimeAsync(10)
-    expect(sent).toHaveLength(1)
-    expect(sent[0].body).toMatchObject({ decisions: { network: 'denied', location: 'denied' }, screen_id: 'tv-consent-overlay-timeout' })
+    expect(session.view.phase).toBe('window-closed')
+    await vi.advanceTimersByTimeAsync(10_000)
+    // No answer the viewer did not give is sent or kept.
+    expect(sent).toHaveLength(0)
+    expect(store.get('consent-outbox')).toBeNull()
+    session.stop()
+  })
+
+  it("ends the request when the service says it expired, even before the TV's own timer", async () => {
+    const { session, created, sent } = setup()
+    await session.start()
+    const deadline = new Date(Date.now() + 600_000).toISOString()
+    followers[0].push(status(created[0].pairing_id, 'consent_pending', { scopes_requested: ['bluetooth'], decision_deadline: deadline, expires_at: deadline }))
+    expect(session.view.phase).toBe('consent')
+    followers[0].push(status(created[0].pairing_id, 'expired', { scopes_requested: ['bluetooth'] }))
+    expect(session.view.phase).toBe('window-closed')
+    // A status replayed afterwards does not reopen it.
+    followers[0].push(status(created[0].pairing_id, 'consent_pending', { scopes_requested: ['bluetooth'], decision_deadline: deadline, expires_at: deadline }))
+    expect(session.view.phase).toBe('window-closed')
+    await vi.advanceTimersByTimeAsync(700_000)
+    expect(sent).toHaveLength(0)
     session.stop()
   })
 })
