@@ -54,14 +54,15 @@ export function capacityRows(steps: StepResult[]): string[][] {
       spreadText(spread(s.cpuMsPerOp), 3),
       store ? spreadText(spread(s.storeCpuMsPerOp ?? []), 3) : '–',
       store ? num(((s.storeRssKb as number) - (s.storeIdleRssKb as number)) / s.tvs, 1) : '–',
+      num(median(s.loadCores), 2),
       num(median(s.otherCores), 1),
       `${isHeld(s) ? 'yes' : 'NO'}${s.retried ? ' (2nd)' : ''}`,
     ]
   })
 }
 
-const HEAD = ['live TVs', 'polls/s', 'pairings/min', 'claims/s', 'decisions/s', 'ops/s', 'p99 ms', 'push p99 ms', 'errors', 'RSS MB', 'Δ KB/TV', 'CPU ms/op', 'store ms/op', 'Redis KB/TV', 'others cores', 'held']
-const ALIGN: Align[] = ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']
+const HEAD = ['live TVs', 'polls/s', 'pairings/min', 'claims/s', 'decisions/s', 'ops/s', 'p99 ms', 'push p99 ms', 'errors', 'RSS MB', 'Δ KB/TV', 'CPU ms/op', 'store ms/op', 'Redis KB/TV', 'load cores', 'others cores', 'held']
+const ALIGN: Align[] = ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l']
 
 /** The largest step held, if any. */
 export function largestHeld(steps: StepResult[]): StepResult | undefined {
@@ -76,7 +77,20 @@ export function whyNotHeld(s: StepResult): string {
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k} ×${v}`)
     .join(', ')
-  return `p99 ${num(p99, 1)} ms (by operation, ms: ${perOp})${s.errors ? `; errors: ${errors}` : ''}`
+  const load = median(s.loadCores)
+  // The load generator is one thread: near a full core, the step measured it as much as the service.
+  const busyLoad = load >= LOAD_SATURATED ? `; the load generator used ${num(load, 2)} of its one core, so it may be the limit` : ''
+  return `p99 ${num(p99, 1)} ms (by operation, ms: ${perOp})${s.errors ? `; errors: ${errors}` : ''}${busyLoad}`
+}
+
+const LOAD_SATURATED = 0.85
+
+const hundreds = (v: number) => (Number.isFinite(v) ? String(Math.round(v / 100) * 100) : 'n/a')
+
+/** Service (and store) CPU one live TV costs per second of the mix, ms: operations per TV per second × CPU per operation. */
+export function cpuMsPerTvSecond(s: StepResult): { service: number; store: number } {
+  const opsPerTv = median(s.windows.map(opsPerSecond)) / s.tvs
+  return { service: opsPerTv * median(s.cpuMsPerOp), store: opsPerTv * (s.storeCpuMsPerOp ? median(s.storeCpuMsPerOp) : 0) }
 }
 
 export function capacityTable(steps: StepResult[], c: CapacityContext): string[] {
@@ -92,6 +106,13 @@ export function capacityTable(steps: StepResult[], c: CapacityContext): string[]
       ? `largest N held (p99 < ${HELD_P99_MS} ms, zero errors): ${held.tvs} live TVs; service memory ${num(kbPerTv(steps), 1)} KB per live TV (slope over the steps); ${num(median(held.cpuMsPerOp), 3)} CPU ms per operation at ${held.tvs}`
       : `largest N held (p99 < ${HELD_P99_MS} ms, zero errors): none of the steps`,
   ]
+  if (held) {
+    const cpu = cpuMsPerTvSecond(held)
+    const store = cpu.store > 0 ? ` (+ ${num(cpu.store, 4)} in Redis + PostgreSQL)` : ''
+    lines.push(
+      `service CPU per live TV at ${held.tvs}: ${num(cpu.service, 4)} ms per second${store}, i.e. about ${hundreds(1000 / (cpu.service + cpu.store))} live TVs of this mix per core (extrapolated from CPU alone)`,
+    )
+  }
   if (last && !isHeld(last)) lines.push(`${last.tvs} live TVs not held: ${whyNotHeld(last)}`)
   else if (last && last.tvs >= c.fdCap.tvs)
     lines.push(`every step held; ${c.fdCap.tvs} is as many as the open-file limit allows (ulimit -n ${c.fdCap.limit}, two connections per TV on each side)`)

@@ -2,7 +2,7 @@
 // in rounds: latencies and errors from the mix, CPU of the service (and its store) per
 // operation, resident memory against the idle process, and how busy other processes kept the
 // machine. A step too slow without errors is measured once more; the first step not held ends the run.
-import { cpuMs, otherLoad, rssKb, treeCpuMs } from './procs'
+import { cpuMs, otherLoad, rssKb, selfCpuMs, treeCpuMs } from './procs'
 import { OPS, type ServiceMix, type WindowStats } from './service-mix'
 import { median, p99Of } from './stats'
 
@@ -26,6 +26,8 @@ export interface StepResult {
   storeCpuMsPerOp?: number[]
   /** Cores kept busy by processes other than the service, its store and the load generator, per round. */
   otherCores: number[]
+  /** Cores the load generator (this process, one thread) used, per round. */
+  loadCores: number[]
   /** The rounds shown are a second measurement: the first was too slow (without errors). */
   retried: boolean
 }
@@ -55,19 +57,22 @@ interface Rounds {
   cpuMsPerOp: number[]
   storeCpuMsPerOp: number[]
   otherCores: number[]
+  loadCores: number[]
 }
 
 async function measureRounds(mix: ServiceMix, m: Measured, o: CapacityOptions): Promise<Rounds> {
   const storeCpu = () => m.storePids.reduce((t, pid) => t + treeCpuMs(pid), 0)
-  const out: Rounds = { windows: [], cpuMsPerOp: [], storeCpuMsPerOp: [], otherCores: [] }
+  const out: Rounds = { windows: [], cpuMsPerOp: [], storeCpuMsPerOp: [], otherCores: [], loadCores: [] }
   for (let r = 0; r < o.rounds; r++) {
     const c0 = cpuMs(m.servicePid)
     const s0 = storeCpu()
     const others = otherLoad(() => cpuMs(m.servicePid) + storeCpu())
+    const l0 = selfCpuMs()
     mix.startWindow()
     await sleep(o.windowS * 1000)
     const w = mix.endWindow()
     out.otherCores.push(others.stop(w.seconds * 1000))
+    out.loadCores.push((selfCpuMs() - l0) / (w.seconds * 1000))
     const ops = Math.max(1, OPS.reduce((t, op) => t + w.counts[op], 0))
     out.cpuMsPerOp.push((cpuMs(m.servicePid) - c0) / ops)
     out.storeCpuMsPerOp.push((storeCpu() - s0) / ops)
@@ -96,6 +101,7 @@ export async function runCapacity(mix: ServiceMix, m: Measured, o: CapacityOptio
       rssKb: rssKb(m.servicePid),
       cpuMsPerOp: r.cpuMsPerOp,
       otherCores: r.otherCores,
+      loadCores: r.loadCores,
       retried,
       ...(redisPid ? { storeIdleRssKb, storeRssKb: rssKb(redisPid), storeCpuMsPerOp: r.storeCpuMsPerOp } : {}),
     })

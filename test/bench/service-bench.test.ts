@@ -63,7 +63,7 @@ function window(p99Ms: number, errors = 0): WindowStats {
 }
 
 function step(tvs: number, p99Ms: number, errors = 0): StepResult {
-  return { tvs, windows: [window(p99Ms), window(p99Ms)], errors, errorKinds: errors ? { 'poll 429 slow_down': errors } : {}, idleRssKb: 50_000, rssKb: 50_000 + tvs * 20, cpuMsPerOp: [0.2, 0.3], otherCores: [0.1, 0.2], retried: false }
+  return { tvs, windows: [window(p99Ms), window(p99Ms)], errors, errorKinds: errors ? { 'poll 429 slow_down': errors } : {}, idleRssKb: 50_000, rssKb: 50_000 + tvs * 20, cpuMsPerOp: [0.2, 0.3], otherCores: [0.1, 0.2], loadCores: [0.3, 0.3], retried: false }
 }
 
 describe('capacity table', () => {
@@ -77,6 +77,8 @@ describe('capacity table', () => {
     const out = capacityTable(steps, ctx).join('\n')
     expect(out).toMatch(/largest N held \(p99 < 200 ms, zero errors\): 500 live TVs; service memory 20\.0 KB per live TV/)
     expect(out).toMatch(/1000 live TVs not held: p99 250\.0 ms/)
+    // 500 TVs sent 60 ops/s at 0.25 ms each: 0.03 ms of CPU per TV per second, about 33,300 TVs per core.
+    expect(out).toMatch(/service CPU per live TV at 500: 0\.0300 ms per second, i\.e\. about 33300 live TVs/)
   })
 
   it('marks a step held on its second measurement', () => {
