@@ -150,6 +150,10 @@ describe('TV pairing with voice guidance (Chromium, the service as a process, th
     expect(deadline).toMatch(templatePattern(lang, 'consentDeadline', 'time', '[0-9]+:[0-5][0-9]'))
     const line = all.findIndex(scopeLine(SCOPES[0]))
     expect(line, `${SCOPES[0]}'s line among ${all.map((s) => s.text).join(' | ')}`).toBeGreaterThan(intro.length)
+    // The scope, where it is among those asked, the focused button (拒绝) and its answer (none yet).
+    const focusedScope = (scope: Scope, n: number) =>
+      sentences(lang, t('spokenScope', { scope: t(SCOPE_LABEL[scope]), n, total: SCOPES.length, button: t('consentDeny'), answer: t('consentUnchosen') }))
+    expect(all.slice(line, line + focusedScope(SCOPES[0], 1).length)).toEqual(focusedScope(SCOPES[0], 1).map((u) => expect.objectContaining(u)))
     expect(all.findIndex(quoteOf(SCOPES[0]))).toBeGreaterThan(line)
     expect(all.some(scopeLine(SCOPES[1])), 'only the focused scope is said').toBe(false)
     await screenshot(tv(), `tv-voice-pair-${shot}-consent`)
@@ -159,6 +163,8 @@ describe('TV pairing with voice guidance (Chromium, the service as a process, th
     await key('Down')
     all = await until(quoteOf(SCOPES[1]), `the policy row ${SCOPES[1]} quotes`)
     expect(all.findIndex(scopeLine(SCOPES[1]))).toBeGreaterThanOrEqual(0)
+    const second = all.findIndex(scopeLine(SCOPES[1]))
+    expect(all.slice(second, second + focusedScope(SCOPES[1], 2).length)).toEqual(focusedScope(SCOPES[1], 2).map((u) => expect.objectContaining(u)))
     expect(all.findIndex(quoteOf(SCOPES[1]))).toBeGreaterThan(all.findIndex(scopeLine(SCOPES[1])))
 
     // The viewer's decision, handed to the pair page as the overlay hands it on sending (the
@@ -207,9 +213,9 @@ describe('TV pairing with voice guidance (Chromium, the service as a process, th
     expect((await hookState(tv())).route).toBe('settings')
     await key('Right') // 界面语言 → English
     await until((s) => s.lang === 'en-US', 'the English UI')
-    // A fresh start in the kept language: the pair screen and its overlay built anew.
-    expect(await openApp(tv(), `${svc.url}/?voiceGuidance=on`)).toBe('hook')
-    expect(await waitForFirstRoute(tv())).toBe('policy')
+    // Back to the contents in the same session: the pair screen and the consent overlay it
+    // opened in Chinese (left at its choosing step by the last request) now speak English.
+    for (let i = 0; i < 3 && (await hookState(tv())).route !== 'policy'; i++) await key('Back')
     expect((await hookState(tv())).reader?.mode).toBe('Contents')
     const said = await visit(() => pairAndListen('en-US', 'en'))
     expect(said.filter((s) => s.text === translate('en-US', 'pairOrType', { url: `${svc.url}/link` }))).toHaveLength(1)

@@ -214,6 +214,61 @@ describe('TV voice guidance (Chromium)', () => {
     await heard((x) => x.text === 'Contents', 'the reader after a reload')
   })
 
+  it('dialogs and errors say their whole message: the exit question, the clear-data question, a feature that cannot load', async () => {
+    const zh = (k: Parameters<typeof translate>[1], vars?: Record<string, string | number>) => translate('zh-CN', k, vars)
+    const sentences = (k: Parameters<typeof translate>[1]) => splitSentences(zh(k))
+    /** Waits for the last sentence of `keys`, then checks every sentence of each was said, in order. */
+    async function saysAll(keys: Parameters<typeof translate>[1][], what: string): Promise<string[]> {
+      const expected = keys.flatMap(sentences)
+      const texts = (await heard((x) => x.text === expected[expected.length - 1], what)).map((x) => x.text)
+      const from = texts.indexOf(expected[0])
+      expect(from, `${what}: heard ${texts.join(' | ')}`).toBeGreaterThanOrEqual(0)
+      expect(texts.slice(from, from + expected.length)).toEqual(expected)
+      return texts
+    }
+    expect(await openApp(page(), `${server.url}?voiceGuidance=on`, { clearStorage: true })).toBe('hook')
+    expect(await waitForFirstRoute(page())).toBe('gate')
+    await heard((x) => x.text.includes('上下键'), 'the gate')
+    await clear()
+    await key('Back') // at the root: the exit question
+    expect((await hookState(page())).exitDialog).toBe(true)
+    await saysAll(['exitConfirmTitle', 'exitConfirmBody'], 'the exit question')
+    await screenshot(page(), 'tv-voice-exit-dialog')
+    await key('Back')
+    expect((await hookState(page())).exitDialog).toBe(false)
+
+    await key('Enter') // 同意
+    const m = await menuState(page())
+    await key('Down', m!.ids.indexOf('settings') - m!.index)
+    await key('Enter')
+    const s = await menuState(page())
+    await key('Down', s!.ids.indexOf('clear') - s!.index)
+    await clear()
+    await key('Enter')
+    const texts = await saysAll(['clearConfirmTitle', 'clearConfirmBody'], 'the clear-data question')
+    // Then the focused 取消 (清除 is first in the row), after the whole question.
+    const cancel = zh('spokenButton', { label: zh('clearConfirmCancel'), n: 2, total: 2 })
+    const all = (await heard((x) => x.text === cancel, 'its focused 取消')).map((x) => x.text)
+    expect(all.indexOf(cancel)).toBeGreaterThan(texts.lastIndexOf(sentences('clearConfirmBody').pop()!))
+    await key('Back')
+
+    // The pairing feature's script cannot be fetched: the screen says so, and so does the voice.
+    await page().route('**/features/**', (r) => r.abort())
+    try {
+      expect(await openApp(page(), `${server.url}?voiceGuidance=on`)).toBe('hook')
+      expect(await waitForFirstRoute(page())).toBe('policy')
+      const c = await menuState(page())
+      await key('Down', c!.ids.indexOf('pair') - c!.index)
+      await clear()
+      await key('Enter')
+      await saysAll(['featureUnavailable'], 'the feature that could not load')
+      await screenshot(page(), 'tv-voice-feature-unavailable')
+      await key('Back')
+    } finally {
+      await page().unroute('**/features/**')
+    }
+  })
+
   it('the dist output (npm run dist, what an OEM ships) speaks too: the gate says its title, then 同意 with its role and place', async () => {
     const staged = stageDist()
     const dist = await startStaticServer(staged.dir)

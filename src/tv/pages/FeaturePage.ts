@@ -4,6 +4,8 @@ import { SAFE } from '../theme/screen'
 import type { PageTemplateSpec } from './ContextPage'
 import { label, pageTemplate } from '../theme/pageTemplate'
 import { log } from '../qa/testHook'
+import { announceAgain } from '../voice/focusAnnouncer'
+import { uiKey } from '../voice/announcements'
 
 type PageClass = new (...args: never[]) => Lightning.Component
 
@@ -23,6 +25,12 @@ export default class FeaturePage extends Lightning.Component<FeaturePageTemplate
 
   private readonly Message = this.getByRef('Message')!
   private _screen: Lightning.Component | null = null
+  private _failed = false
+
+  /** The whole message when the feature could not load (the screen's own title otherwise). */
+  get announce() {
+    return this._failed ? uiKey('featureUnavailable') : null
+  }
 
   /** Loads the feature and shows its screen; the same screen is kept for later visits. */
   async open(load: () => Promise<PageClass>): Promise<void> {
@@ -30,10 +38,13 @@ export default class FeaturePage extends Lightning.Component<FeaturePageTemplate
     try {
       const type = await load()
       this.Message.text = ''
+      this._failed = false
       this._screen = this.childList.a({ type }) as Lightning.Component
     } catch (err) {
       log(`feature load failed: ${(err as Error).message}`)
       this.Message.text = appContext().t('featureUnavailable')
+      this._failed = true
+      announceAgain(this)
     }
   }
 

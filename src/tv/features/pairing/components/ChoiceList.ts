@@ -12,7 +12,7 @@ const ROW_PITCH = ROW_H + 12
 export default class ChoiceList extends FocusList {
   /** One row per scope, focus on the first row's 拒绝. */
   set scopes(scopes: Scope[]) {
-    this.children = scopes.map((scope, i) => ({ type: ChoiceRow, y: i * ROW_PITCH, scope }))
+    this.children = scopes.map((scope, i) => ({ type: ChoiceRow, y: i * ROW_PITCH, scope, position: { n: i + 1, total: scopes.length } }))
     this.index = 0
   }
 

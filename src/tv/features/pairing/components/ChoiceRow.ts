@@ -9,6 +9,7 @@ export type AnswerButton = 'allow' | 'deny'
 
 interface ChoiceRowTemplateSpec extends Lightning.Component.TemplateSpec {
   scope: string
+  position: { n: number; total: number }
   Bg: object
   Title: object
   Quote: object
@@ -70,6 +71,8 @@ export default class ChoiceRow
   }
 
   scope = ''
+  /** Where the row is in the request ("1/3"), said with its scope. */
+  position = { n: 1, total: 1 }
   /** The viewer's answer; null until one is chosen (sent as denied). */
   choice: Answer | null = null
   /** Which button has the focus while the row has it. */
@@ -81,7 +84,7 @@ export default class ChoiceRow
   speech: Utterance | null = null
   private _labels = { title: '', quote: '', allow: '', deny: '', chosen: '', unchosen: '' }
 
-  /** The scope, the focused button, its answer so far, then the policy row it quotes. */
+  /** The scope and where it is in the request, the focused button, its answer so far, then the policy row it quotes. */
   get announce() {
     return [this._answerSpeech(), this.speech]
   }
@@ -92,7 +95,7 @@ export default class ChoiceRow
 
   private _answerSpeech() {
     const answer = this.choice ? this._labels.chosen.replace('{answer}', this._buttonLabel(this.choice === 'granted' ? 'allow' : 'deny')) : this._labels.unchosen
-    return uiKey('spokenScope', { scope: this._labels.title, answer: `${this._buttonLabel(this.focusedButton)}；${answer}` })
+    return uiKey('spokenScope', { scope: this._labels.title, ...this.position, button: this._buttonLabel(this.focusedButton), answer })
   }
 
   set labels(v: { title: string; quote: string; allow: string; deny: string; chosen: string; unchosen: string }) {

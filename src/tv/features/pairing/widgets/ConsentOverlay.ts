@@ -98,7 +98,12 @@ export default class ConsentOverlay
     this._tick()
     if (this._timer) clearInterval(this._timer)
     this._timer = setInterval(() => this._tick(), 1000)
-    this._setState('Choosing')
+    // A request that ended while choosing leaves the state at Choosing, whose $enter would not
+    // run again: lay this request out (its phone, the current language) here.
+    if (this._getState() === 'Choosing') {
+      this._layoutChoosing()
+      this._publish()
+    } else this._setState('Choosing')
   }
 
   close() {
