@@ -176,4 +176,31 @@ describe('TV reader screens in Chromium: contents that scroll and fit, a section
     expect(shown!.offset).toBeLessThanOrEqual(anchor.offset)
     await screenshot(page(), 'tv-reader-size-L-block-kept')
   })
+  for (const lang of ['zh-CN', 'en-US'] as const) {
+    it(`${lang}: the gate's key hint sits beside its buttons, inside the title-safe area`, async () => {
+      await openApp(page(), server.url, { clearStorage: true })
+      await page().evaluate((l) => localStorage.setItem('miitee.preferences', JSON.stringify({ language: l })), lang)
+      await page().reload({ waitUntil: 'load' })
+      expect(await waitForFirstRoute(page())).toBe('gate')
+      const g = await page().evaluate(() => {
+        let gate: any = null
+        const find = (el: any) => {
+          if (gate || !el.attached) return
+          if (el.strip && el.buttons && el.tag('Hint')) gate = el
+          else if (el.childList) el.childList.forEach(find)
+        }
+        find((window as any).__miitee.app.stage.root)
+        const box = (el: any) => {
+          const c = el.core.getCornerPoints()
+          return { x0: Math.min(c[0], c[6]), x1: Math.max(c[2], c[4]) }
+        }
+        const buttons = gate.buttons.children.map(box)
+        return { buttonsEnd: Math.max(...buttons.map((b: { x1: number }) => b.x1)), hint: box(gate.tag('Hint')) }
+      })
+      expect(g.hint.x1 - g.hint.x0, 'the hint is drawn').toBeGreaterThan(100)
+      expect(g.hint.x0, `hint ${JSON.stringify(g.hint)} after the buttons ending at ${g.buttonsEnd}`).toBeGreaterThanOrEqual(g.buttonsEnd + 24)
+      expect(g.hint.x1).toBeLessThanOrEqual(SAFE.x + SAFE.w + 1)
+      await screenshot(page(), `tv-gate-hint-${lang}`)
+    })
+  }
 })

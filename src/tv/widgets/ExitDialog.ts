@@ -1,14 +1,20 @@
 import { Lightning, Router } from '@lightningjs/sdk'
+import { breakLines } from '../../core/text/lineBreaker'
 import { closeApp } from '../platform/closeApp'
 import { appContext } from '../services/AppContext'
 import { COLORS, FONT_FAMILY } from '../theme/screen'
 import { hook } from '../qa/testHook'
+import { appGlyphWidths } from '../text/canvasGlyphWidths'
 import { uiKey } from '../voice/announcements'
 
 interface ExitDialogTemplateSpec extends Lightning.Component.TemplateSpec {
   Dim: object
   Panel: { Title: object; Body: object }
 }
+
+const PANEL = { w: 900, pad: 64 }
+const TITLE = { size: 44, lineHeight: 60 }
+const BODY = { size: 32, lineHeight: 48 }
 
 /** Back at the root asks before leaving: OK exits, Back returns to the page. */
 export default class ExitDialog
@@ -20,11 +26,9 @@ export default class ExitDialog
       alpha: 0,
       Dim: { rect: true, w: 1920, h: 1080, color: 0xcc000000 },
       Panel: {
-        x: 560,
-        y: 340,
-        texture: Lightning.Tools.getRoundRect(800, 400, 16, 0, 0, true, COLORS.panel),
-        Title: { x: 60, y: 60, text: { text: '', fontFace: FONT_FAMILY, fontSize: 44, textColor: 0xffffffff } },
-        Body: { x: 60, y: 150, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.text, wordWrapWidth: 680 } },
+        x: (1920 - PANEL.w) / 2,
+        Title: { x: PANEL.pad, y: PANEL.pad, text: { text: '', fontFace: FONT_FAMILY, fontSize: TITLE.size, lineHeight: TITLE.lineHeight, textColor: 0xffffffff, wordWrap: false } },
+        Body: { x: PANEL.pad, text: { text: '', fontFace: FONT_FAMILY, fontSize: BODY.size, lineHeight: BODY.lineHeight, textColor: COLORS.text, wordWrap: false } },
       },
     }
   }
@@ -35,9 +39,17 @@ export default class ExitDialog
   }
 
   override _focus() {
+    // Broken by the core's breaker, as the reader's text is, and the panel sized to what it holds.
     const ctx = appContext()
-    this.tag('Panel.Title')!.text = ctx.t('exitConfirmTitle')
-    this.tag('Panel.Body')!.text = ctx.t('exitConfirmBody')
+    const widths = appGlyphWidths()
+    const wrap = (text: string, size: number) => breakLines(text, PANEL.w - 2 * PANEL.pad, (s) => widths.width(s, { size }))
+    const title = wrap(ctx.t('exitConfirmTitle'), TITLE.size)
+    const body = wrap(ctx.t('exitConfirmBody'), BODY.size)
+    const bodyY = PANEL.pad + title.length * TITLE.lineHeight + 24
+    const h = bodyY + body.length * BODY.lineHeight + PANEL.pad - (BODY.lineHeight - BODY.size) / 2
+    this.tag('Panel.Title')!.text = title.join('\n')
+    this.tag('Panel.Body')!.patch({ y: bodyY, text: { text: body.join('\n') } })
+    this.tag('Panel')!.patch({ y: Math.round((1080 - h) / 2), texture: Lightning.Tools.getRoundRect(PANEL.w, h, 16, 0, 0, true, COLORS.panel) })
     this.alpha = 1
     hook().state = { ...hook().state, exitDialog: true }
   }
