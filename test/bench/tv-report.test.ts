@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bootstrapRatioOfMedians, median } from '../../bench/lib/tv-report'
+import { bootstrapDifferenceOfMedians, bootstrapRatioOfMedians, median } from '../../bench/lib/tv-report'
 
 describe('bootstrapRatioOfMedians', () => {
   it('brackets the ratio of the medians and narrows as rounds are added', () => {
@@ -41,5 +41,41 @@ describe('bootstrapRatioOfMedians', () => {
   it('rejects unpaired or too small samples', () => {
     expect(() => bootstrapRatioOfMedians([1, 2, 3], [1, 2])).toThrow(/paired/)
     expect(() => bootstrapRatioOfMedians([1], [1])).toThrow(/at least 2/)
+  })
+})
+
+describe('bootstrapDifferenceOfMedians', () => {
+  // Paired flips: guidance on costs `cost` ms over off, both swung by the same machine load.
+  const flips = (n: number, cost: number) => {
+    const on: number[] = []
+    const off: number[] = []
+    for (let i = 0; i < n; i++) {
+      const load = 20 + ((i * 37) % 23)
+      off.push(load + ((i * 11) % 5))
+      on.push(load + cost + ((i * 13) % 5))
+    }
+    return { on, off }
+  }
+
+  it('brackets the difference of the medians, and holds 0 when guidance costs nothing', () => {
+    const free = flips(140, 0)
+    const d = median(free.on) - median(free.off)
+    const ci = bootstrapDifferenceOfMedians(free.on, free.off)
+    expect(ci.lo).toBeLessThanOrEqual(d)
+    expect(ci.hi).toBeGreaterThanOrEqual(d)
+    expect(ci.lo).toBeLessThanOrEqual(0)
+    expect(ci.hi).toBeGreaterThanOrEqual(0)
+  })
+
+  it('excludes 0 and sits near the cost when guidance costs 8 ms', () => {
+    const costly = flips(140, 8)
+    const ci = bootstrapDifferenceOfMedians(costly.on, costly.off)
+    expect(ci.lo).toBeGreaterThan(4)
+    expect(ci.hi).toBeLessThan(12)
+  })
+
+  it('is a single point when every pair differs alike, and rejects unpaired samples', () => {
+    expect(bootstrapDifferenceOfMedians([12, 12, 12], [10, 10, 10])).toEqual({ lo: 2, hi: 2 })
+    expect(() => bootstrapDifferenceOfMedians([1, 2, 3], [1, 2])).toThrow(/paired/)
   })
 })
