@@ -21,7 +21,7 @@ async function startPairing() {
 /** #pair and #privacy refuse before 同意 (a cold start on them included): the consent gate instead. */
 const acceptedFirst = async () => (pairingAvailable() ? true : 'gate')
 
-/** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>, #settings. */
+/** Routes as data. Every page hash is addressable: #gate, #policy, #policy/<section>[/<block>/<offset>], #settings. */
 export default {
   // Load the compiled policy from our own static assets before the first page. The fonts may
   // still be downloading: the page is laid out meanwhile, and its text drawn when they are in.
@@ -48,6 +48,17 @@ export default {
       widgets: WIDGETS,
       before: async (page: PolicyReaderPage, { section }: { section: string }) => {
         page.pendingSection = section
+        page.pendingAnchor = null
+      },
+    },
+    {
+      // A block of a section, e.g. the permission table's row a consent request quotes.
+      path: 'policy/:section/:block/:offset',
+      component: PolicyReaderPage,
+      widgets: WIDGETS,
+      before: async (page: PolicyReaderPage, p: { section: string; block: string; offset: string }) => {
+        page.pendingSection = p.section
+        page.pendingAnchor = { sectionId: p.section, block: Number(p.block), offset: Number(p.offset) }
       },
     },
     { path: 'settings', component: SettingsPage, widgets: WIDGETS },

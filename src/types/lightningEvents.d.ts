@@ -1,6 +1,6 @@
 // The TV app's `$` events, added to the SDK's typings so fireAncestors() checks each name and
 // its arguments against what the ancestor's handler takes.
-import type { Decisions } from '../core/protocol'
+import type { Decisions, Scope } from '../core/protocol'
 
 declare module '@lightningjs/sdk' {
   namespace Lightning {
@@ -20,8 +20,8 @@ declare module '@lightningjs/sdk' {
         $consentChanged(decisions: Decisions): void
         /** ConsentOverlay: 确认并发送, with the decisions to send. */
         $consentDecided(decisions: Decisions): void
-        /** ConsentOverlay: the viewer asked to read the policy first. */
-        $consentReadPolicy(): void
+        /** ConsentOverlay: the viewer asked to read the policy first, at the row the focused scope quotes. */
+        $consentReadPolicy(scope: Scope | undefined): void
       }
     }
   }

@@ -2,15 +2,22 @@
 // window here, DECISION_WINDOW_SECONDS): the TV's overlay, the reader opened from it (阅读政策条款)
 // and the phone page count down to the same moment, and when it passes both say the request
 // timed out with nothing allowed, and nothing is recorded. zh-CN and en-US, real time.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, type ChromiumSession } from './harness/chromium'
-import { requireBuild, sleep } from './harness/common'
+import type { PolicyDocument } from '../../src/core/policy/model'
+import { scopeQuote } from '../../src/core/policy/scopes'
+import { BUILD_DIR, requireBuild, sleep } from './harness/common'
 import { outboxEntries, pairState, receiptsOf, startServiceProcess, type ServiceProcess } from './harness/pairing'
-import { hookState, screenTexts } from './harness/tv'
+import { hookState, paginationOf, screenTexts, servedPolicyEntry } from './harness/tv'
 import { backToContents, consentState, key, launchAndAccept, PHONE_TEXT, phoneAsks, phoneShot, phoneTitle, requirePhoneBuild, secondsIn, tvShot, type Lang } from './tv-consent-helpers'
 
 const WINDOW_S = 30
+
+/** The served policy, as the TV loads it. */
+const servedPolicy = (): PolicyDocument => JSON.parse(readFileSync(join(BUILD_DIR, 'static', servedPolicyEntry().path), 'utf8')) as PolicyDocument
 
 const TV_TEXT = {
   'zh-CN': { closed: '请求已超时：没有在时限内作出选择，未授予任何权限', nothing: '未授予任何权限' },
@@ -73,6 +80,14 @@ describe('One decision deadline, from the service, on the TV and the phone (Chro
       expect((await consentState(tv))?.button).toBe('policy')
       await key(tv, 'Enter')
       expect((await hookState(tv)).route).toMatch(/^policy/)
+      // It opens at the permission table's row the focused scope (定位, the second) quotes, highlighted.
+      const quote = scopeQuote(servedPolicy(), 'location')!
+      const reader = (await hookState(tv)).reader!
+      expect(reader.mode).toBe('Reading')
+      expect(reader.focusIndex).toBeGreaterThanOrEqual(0)
+      const item = (await paginationOf(tv, 'reader')).pages[reader.pageIndex].items[reader.focusIndex]
+      expect(item.kind).toBe('table-row')
+      expect(item.anchor).toEqual({ sectionId: quote.sectionId, block: quote.block, offset: quote.rowIndex })
       await expect.poll(() => tv.evaluate(() => (window as any).__miitee.state.consentBanner ?? null)).not.toBeNull()
       const reading = await bothCountdowns(tv, phone)
       console.log(`${lang}: reader banner ${reading.tv} s, phone ${reading.phone} s`)

@@ -13,9 +13,21 @@ describe('each scope quotes the policy row it relies on', () => {
   })
 
   it('quotes the 用到的地方 cell of the 蓝牙 / 网络 / 定位 rows, as authored', () => {
-    expect(scopeQuote(doc, 'bluetooth')).toEqual({ row: '蓝牙', uses: '附近大屏、大屏配网、大屏遥控、大屏名称', sectionId: 's1' })
-    expect(scopeQuote(doc, 'network')).toEqual({ row: '网络', uses: '访问网络、获取网络状态', sectionId: 's1' })
-    expect(scopeQuote(doc, 'location')).toEqual({ row: '定位', uses: '附近大屏', sectionId: 's1' })
+    expect(scopeQuote(doc, 'bluetooth')).toMatchObject({ row: '蓝牙', uses: '附近大屏、大屏配网、大屏遥控、大屏名称', sectionId: 's1' })
+    expect(scopeQuote(doc, 'network')).toMatchObject({ row: '网络', uses: '访问网络、获取网络状态', sectionId: 's1' })
+    expect(scopeQuote(doc, 'location')).toMatchObject({ row: '定位', uses: '附近大屏', sectionId: 's1' })
+  })
+
+  it('says where the quoted row is: its block in the section and its index among the rows', () => {
+    const t = permissionTable(doc)!
+    for (const scope of ['bluetooth', 'network', 'location'] as const) {
+      const q = scopeQuote(doc, scope)!
+      expect(q.block).toBe(t.block)
+      const block = doc.sections.find((s) => s.id === q.sectionId)!.blocks[q.block]
+      expect(block).toBe(t.table)
+      expect(t.table.rows[q.rowIndex][0].split('\n').map((l) => l.trim())).toContain(SCOPE_POLICY_ROW[scope])
+    }
+    expect(new Set(['bluetooth', 'network', 'location'].map((s) => scopeQuote(doc, s as 'bluetooth')!.rowIndex)).size).toBe(3)
   })
 
   it('quotes what the document says, not a copy (an OEM policy with other text)', () => {

@@ -24,14 +24,16 @@ export interface PolicyQuote {
   uses: string
   /** Id of the section holding the table, for a link into the full policy. */
   sectionId: string
+  /** Where the row is: its block in that section and its index among the table's rows (a layout anchor). */
+  block: number
+  rowIndex: number
 }
 
 /** The first table of the document that has a 用到的地方 column (the permission table). */
-export function permissionTable(doc: PolicyDocument): { table: TableBlock; sectionId: string } | null {
+export function permissionTable(doc: PolicyDocument): { table: TableBlock; sectionId: string; block: number } | null {
   for (const s of doc.sections) {
-    for (const b of s.blocks) {
-      if (b.type === 'table' && b.columns.includes(USES_COLUMN)) return { table: b, sectionId: s.id }
-    }
+    const block = s.blocks.findIndex((b) => b.type === 'table' && b.columns.includes(USES_COLUMN))
+    if (block >= 0) return { table: s.blocks[block] as TableBlock, sectionId: s.id, block }
   }
   return null
 }
@@ -40,15 +42,16 @@ export function permissionTable(doc: PolicyDocument): { table: TableBlock; secti
 export function scopeQuote(doc: PolicyDocument, scope: Scope): PolicyQuote | null {
   const found = permissionTable(doc)
   if (!found) return null
-  const { table, sectionId } = found
+  const { table, sectionId, block } = found
   const uses = table.columns.indexOf(USES_COLUMN)
   const name = SCOPE_POLICY_ROW[scope]
-  const row = table.rows.find((r) => r[0].split('\n').some((line) => line.trim() === name))
-  if (!row) return null
+  const rowIndex = table.rows.findIndex((r) => r[0].split('\n').some((line) => line.trim() === name))
+  if (rowIndex < 0) return null
+  const row = table.rows[rowIndex]
   const text = row[uses]
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
     .join('、')
-  return text ? { row: name, uses: text, sectionId } : null
+  return text ? { row: name, uses: text, sectionId, block, rowIndex } : null
 }

@@ -67,7 +67,9 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
   private _pagination: Pagination | null = null
   /** Section to open when the route asks for one (`#policy/s3`). */
   pendingSection: string | null = null
-  private _openedSection: string | null = null
+  /** A block to open at and highlight (`#policy/s1/4/2`: block 4 of s1, its row 2). */
+  pendingAnchor: Anchor | null = null
+  private _opened: string | null = null
 
   readonly strip = this.getByRef('Strip')!
   readonly list = this.tag('Contents.List')!
@@ -77,9 +79,11 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     super._active()
     // Coming back through history to the hash that opened a section (Back from settings) keeps
     // the viewer's page; a section asked for anew opens it.
-    if (this.pendingSection && this.pendingSection !== this._openedSection) {
-      this._openedSection = this.pendingSection
-      this.openSection(this.pendingSection)
+    const asked = this.pendingSection && JSON.stringify([this.pendingSection, this.pendingAnchor])
+    if (asked && asked !== this._opened) {
+      this._opened = asked
+      if (this.pendingAnchor) this.openAt(this.pendingAnchor)
+      else this.openSection(this.pendingSection!)
     } else if (!this._getState()) {
       this._setState('Contents')
     }
@@ -139,6 +143,17 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     this._setState('Reading')
     this._updateChrome()
     this._sayPage()
+  }
+
+  /** Opens the page holding `anchor` with that block highlighted (its section's first page if it has none). */
+  openAt(anchor: Anchor) {
+    const p = this._pagination
+    if (!p || p.sectionFirstPage[anchor.sectionId] === undefined) return
+    const index = pageOfAnchor(p, anchor)
+    this.strip.showAt(index, itemOfAnchor(p.pages[index]?.items ?? [], anchor))
+    this._setState('Reading')
+    this._updateChrome()
+    this._sayBlock()
   }
 
   flip(step: number, focus: 'first' | 'last' | 'none' = 'none') {

@@ -1,5 +1,6 @@
 import { Lightning, Router } from '@lightningjs/sdk'
-import type { Decisions } from '../../../../core/protocol'
+import type { Decisions, Scope } from '../../../../core/protocol'
+import { scopeQuote } from '../../../../core/policy/scopes'
 import ContextPage, { shownText, type PageTemplateSpec } from '../../../pages/ContextPage'
 import QrCode from '../../../components/QrCode'
 import ConsentOverlay from '../widgets/ConsentOverlay'
@@ -159,9 +160,10 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
     // choices stay local until sent
   }
 
-  $consentReadPolicy() {
-    const section = appContext().doc.sections.find((s) => s.blocks.some((b) => b.type === 'table'))
-    Router.navigate(section ? `policy/${section.id}` : 'policy')
+  /** 阅读政策条款: the reader at the permission table's row the focused scope quotes. */
+  $consentReadPolicy(scope: Scope | undefined) {
+    const quote = scope ? scopeQuote(appContext().doc, scope) : null
+    Router.navigate(quote ? `policy/${quote.sectionId}/${quote.block}/${quote.rowIndex}` : 'policy')
     // The reader shows the same deadline, over whatever page is open.
     const v = this._session?.view
     if (v?.phase === 'consent') this._deadlineBanner().show(v.phoneName ?? '', v.decideByMs ?? Date.now())

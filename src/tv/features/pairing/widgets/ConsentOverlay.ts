@@ -186,7 +186,7 @@ export default class ConsentOverlay
   /** The choosing step's buttons (review, policy) and the confirmation's (send, change). */
   $buttonPressed(id: string) {
     if (id === 'review') this._setState('Confirming')
-    else if (id === 'policy') this.fireAncestors('$consentReadPolicy')
+    else if (id === 'policy') this.fireAncestors('$consentReadPolicy', this._scopes[this.choiceList.index])
     else if (id === 'send') this.fireAncestors('$consentDecided', this.decisions())
     else if (id === 'change') this._setState('Buttons')
   }
