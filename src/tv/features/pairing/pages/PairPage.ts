@@ -30,13 +30,15 @@ const BLOCKS = {
   Code: { size: 110, gap: 6 },
   Countdown: { size: 30, gap: 34 },
   Status: { size: 38, gap: 26 },
-  Lines: { size: 34, gap: 26 },
+  Lines: { size: 36, gap: 26 },
   Next: { size: 32, gap: 40 },
   Again: { size: 30, gap: 0 },
 } as const
 type BlockRef = keyof typeof BLOCKS
 
 const lineHeight = (size: number) => Math.round(size * 1.35)
+/** Per-scope lines get more air: one answer each, told apart at a glance. */
+const LINES_HEIGHT = Math.round(BLOCKS.Lines.size * 1.7)
 const text = (size: number, textColor: number, extra: Record<string, unknown> = {}) => ({
   text: { text: '', fontFace: FONT_FAMILY, fontSize: size, lineHeight: lineHeight(size), textColor, wordWrap: false, ...extra },
 })
@@ -63,10 +65,11 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
         Notice: { rect: true, color: COLORS.panel, visible: false, Bar: { rect: true, w: 8, color: STATUS }, Text: { x: NOTICE_PAD.x, y: NOTICE_PAD.y, ...text(34, COLORS.text) } },
         Scan: text(44, 0xffffffff),
         OrType: text(30, COLORS.muted),
-        Code: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff, wordWrap: false } },
+        // Lightning's own wrapping (one word): its width counts the letter spacing, unlike wordWrap: false.
+        Code: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff } },
         Countdown: text(30, COLORS.muted),
         Status: text(38, STATUS),
-        Lines: text(34, COLORS.text),
+        Lines: text(BLOCKS.Lines.size, COLORS.text, { lineHeight: LINES_HEIGHT }),
         Next: text(32, COLORS.text),
         Again: text(30, COLORS.muted),
       },
@@ -189,7 +192,8 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
       if (!shown) continue
       el.y = y
       const lines = shown.split('\n').length
-      const height = ref === 'Code' ? 150 : ref === 'Notice' ? lines * lineHeight(size) + 2 * NOTICE_PAD.y : lines * lineHeight(size)
+      const lh = ref === 'Lines' ? LINES_HEIGHT : lineHeight(size)
+      const height = ref === 'Code' ? 150 : ref === 'Notice' ? lines * lh + 2 * NOTICE_PAD.y : lines * lh
       if (ref === 'Notice') {
         el.w = column.w
         el.h = height

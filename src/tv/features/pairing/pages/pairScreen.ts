@@ -87,6 +87,7 @@ export function pairScreen(v: PairView, t: Translate, nowMs: number): PairScreen
     case 'error':
       s.status = troubleText(v, t, nowMs)
       s.trouble = true
+      s.next = t(v.trouble?.kind === 'refused' ? 'pairRefusedHelp' : 'pairUnreachableHelp')
       break
     case 'waiting':
       if (!p) break
