@@ -170,8 +170,8 @@ const zh: Strings = {
     withdrawn: (tv) => `「${tv}」的主人撤回了对以下功能的同意，相关功能已停止：`,
   },
   resultNext: {
-    granted: '下一步：按电视上的提示继续。电视的主人可以随时在电视的「隐私设置」中撤回同意。',
-    partial: '下一步：已允许的功能可以按电视上的提示继续使用；被拒绝的功能如需使用，请与电视的主人沟通后在电视上重新开始配对。',
+    granted: '下一步：已允许的功能现在可以在这部手机上使用，电视上也列出了各项结果。电视的主人可以随时在电视的「隐私设置」中撤回同意。',
+    partial: '下一步：已允许的功能现在可以在这部手机上使用，电视上也列出了各项结果；被拒绝的功能如需使用，请与电视的主人沟通后在电视上重新开始配对。',
     denied: '下一步：如果您认为有误，请与电视的主人沟通，然后在电视上重新开始配对。现在可以关闭此页面。',
     withdrawn: '下一步：如需再次使用，请与电视的主人沟通，然后在电视上重新开始配对。',
   },
@@ -193,11 +193,11 @@ const zh: Strings = {
   endedBody: {
     expired: '下一步：在电视上重新打开「配对手机」，扫描新的二维码，或输入新的配对码。',
     window_closed: '电视的主人没有在时限内作出选择，未授予任何权限。下一步：在电视上重新开始配对，再发送请求。',
-    used: '为了安全，同一个二维码只能使用一次。它被再次打开，所以这次配对已取消，电视上也会显示已取消。下一步：在电视上重新开始配对，扫描新的二维码。',
+    used: '为了安全，同一个二维码只能使用一次。这个二维码已被使用过，所以那次配对已取消；电视上会说明取消的原因，并显示一个新的二维码。下一步：扫描电视上的新二维码。',
     used_here:
       '此浏览器无法安全地保存配对（例如页面不是通过 https 打开的），所以刷新后无法继续，二维码也不会再次发送（那会取消配对）。下一步：在电视上重新开始配对，扫描电视上的新二维码，或输入新的配对码。',
     taken: '这个配对码已被另一部手机使用。如果那不是您，请在电视上取消并重新开始配对。',
-    cancelled: '这次配对已被取消，电视上也会显示。下一步：在电视上重新开始配对。',
+    cancelled: '电视上的二维码又被扫描了一次，为了安全，这次配对已取消；电视上会说明取消的原因，并显示一个新的二维码。下一步：扫描电视上的新二维码。',
     invalid_link: '这个链接不对应任何电视。下一步：重新扫描电视上的二维码，或输入电视上显示的配对码。',
     gone: '这次配对已经结束。下一步：在电视上重新开始配对。',
     mismatch: '电视上的配对码与这里不同，您扫描的可能不是您的电视。请关闭此页面，在您自己的电视上重新开始配对。',
@@ -289,8 +289,8 @@ const en: Strings = {
     withdrawn: (tv) => `The owner of “${tv}” withdrew consent for these items, which have stopped:`,
   },
   resultNext: {
-    granted: 'Next: follow the instructions on the TV. The TV owner can withdraw consent at any time in the TV’s Privacy settings.',
-    partial: 'Next: use the allowed items as the TV shows; for a declined one, talk to the TV owner and start pairing again on the TV.',
+    granted: 'Next: the allowed items can now be used from this phone; the TV lists the result too. The TV owner can withdraw consent at any time in the TV’s Privacy settings.',
+    partial: 'Next: the allowed items can now be used from this phone; the TV lists the result too. For a declined one, talk to the TV owner and start pairing again on the TV.',
     denied: 'Next: if you think this is a mistake, talk to the TV owner and start pairing again on the TV. You can close this page.',
     withdrawn: 'Next: to use them again, talk to the TV owner and start pairing again on the TV.',
   },
@@ -312,11 +312,11 @@ const en: Strings = {
   endedBody: {
     expired: 'Next: open “Pair a phone” on the TV again and scan the new QR code, or enter the new code.',
     window_closed: 'The TV owner made no choice in time; nothing was allowed. Next: start pairing again on the TV and send the request again.',
-    used: 'For your safety a QR code works only once. It was opened again, so this pairing was cancelled and the TV shows that too. Next: start pairing again on the TV and scan the new QR code.',
+    used: 'For your safety a QR code works only once. This one had already been used, so that pairing has been cancelled; the TV says why and shows a new QR code. Next: scan the new QR code on the TV.',
     used_here:
       'This browser cannot keep the pairing safely (for example, the page was not opened over https), so it cannot go on after a reload, and the QR code is not sent again (that would cancel the pairing). Next: start pairing again on the TV and scan the TV’s new code, or enter its new code.',
     taken: 'Another phone has used this code. If that was not you, cancel on the TV and start pairing again.',
-    cancelled: 'This pairing was cancelled; the TV shows that too. Next: start pairing again on the TV.',
+    cancelled: 'The TV’s QR code was scanned again, so for your safety this pairing was cancelled; the TV says why and shows a new QR code. Next: scan the new QR code on the TV.',
     invalid_link: 'This link does not lead to any TV. Next: scan the QR code on the TV again, or enter the code the TV shows.',
     gone: 'This pairing is over. Next: start pairing again on the TV.',
     mismatch: 'The TV shows a different code, so this may not be your TV. Close this page and start pairing again on your own TV.',

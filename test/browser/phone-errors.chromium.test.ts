@@ -72,7 +72,7 @@ describe('phone page: errors a person can act on', () => {
     const page = await phone()
     await page.goto(svc.url + qrPath(tv))
     await expect.poll(() => title(page)).toBe('此链接已被使用过')
-    expect(await page.locator('.ended p').innerText()).toContain('电视上也会显示已取消')
+    expect(await page.locator('.ended p').innerText()).toContain('电视上会说明取消的原因')
     const heard = await tvHears
     expect(heard.status).toBe(200)
     expect(heard.json.state).toBe('revoked')

@@ -47,8 +47,13 @@ export interface PlatformBridge {
    * dev mode accepts.
    */
   signRequest?(req: SignableRequest): Promise<Record<string, string>>
-  /** The viewer allowed these scopes: start Bluetooth pairing / Wi-Fi provisioning / location. */
-  provisioningAuthorized(scopes: Scope[], grant: ProvisioningGrant): void | Promise<void>
+  /**
+   * The service recorded the viewer's answer and these scopes were granted: start the real
+   * Bluetooth pairing / Wi-Fi provisioning / location here (a rejection is logged, never retried).
+   */
+  onProvisioning?(scopes: Scope[], grant: ProvisioningGrant): void | Promise<void>
+  /** The same call under its earlier name, made when a bridge has no onProvisioning. */
+  provisioningAuthorized?(scopes: Scope[], grant: ProvisioningGrant): void | Promise<void>
   /** Scopes the viewer withdrew: stop and forget what they enabled. */
   provisioningWithdrawn?(scopes: Scope[], pairingId: string): void | Promise<void>
   /** Whether the platform's voice guidance is on (its accessibility setting). Absent: off unless the viewer turns it on. */
@@ -64,12 +69,9 @@ export interface PlatformBridge {
   exit?(): void | Promise<void>
 }
 
-type Listener = (scopes: Scope[], grant: ProvisioningGrant) => void
-
 /** Browser default: random device id kept in localStorage, no credential, provisioning shown on screen. */
 export class BrowserPlatformBridge implements PlatformBridge {
   private readonly kv: KeyValueStore
-  private listeners: Listener[] = []
   private _identity: DeviceIdentity | null = null
 
   constructor(
@@ -95,19 +97,14 @@ export class BrowserPlatformBridge implements PlatformBridge {
     return this.kv
   }
 
-  provisioningAuthorized(scopes: Scope[], grant: ProvisioningGrant): void {
+  onProvisioning(scopes: Scope[], grant: ProvisioningGrant): void {
     // No radio to drive in a browser: say what firmware would start now.
     log(`provisioning authorized: ${scopes.join(',')} for pairing ${grant.pairingId}`)
-    this.listeners.forEach((l) => l(scopes, grant))
   }
 
   /** Tizen's voice guide menu value or webOS's audio guidance, where the engine is one of theirs. */
   voiceGuidance(): Promise<boolean> {
     return platformVoiceGuidance(window as unknown as PlatformGlobals)
-  }
-
-  onProvisioning(l: Listener): void {
-    this.listeners.push(l)
   }
 }
 

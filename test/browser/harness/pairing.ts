@@ -466,6 +466,16 @@ export interface PairHookState {
   decisions?: Record<string, 'granted' | 'denied'>
   retrying?: boolean
   qrModulePx?: number
+  /** the QR is drawn (only while its code waits for a phone) */
+  qrShown?: boolean
+  /** how the previous pairing ended, told above the fresh code */
+  notice?: 'ended' | 'cancelled'
+  /** following the pairing cannot reach the service */
+  offline?: boolean
+  /** the status line while the service cannot be reached or refused (with the seconds to the next try) */
+  trouble?: string
+  /** after sending: what was recorded per scope and what it lets the phone do */
+  lines?: string[]
 }
 
 export interface PrivacyHookState {

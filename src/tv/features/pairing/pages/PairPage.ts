@@ -10,39 +10,72 @@ import { PairingSession, ROTATE_BEFORE, type PairView } from '../services/Pairin
 import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
 import { pageTemplate } from '../../../theme/pageTemplate'
 import { hook } from '../../../qa/testHook'
+import { wrapText } from '../text/wrapText'
+import { pairScreen, type PairScreen } from './pairScreen'
 import { PairSpeech } from './pairSpeech'
 
 /** QR plate side at 1080p: a version-3 code (29 modules + quiet zone) gets 14 px per module. */
 const QR_MAX = 540
+/** The text column: right of the QR while there is one, else from the left edge at a readable width. */
+const COLUMN = { besideQr: { x: SAFE.x + QR_MAX + 90, w: SAFE.x + SAFE.w - (SAFE.x + QR_MAX + 90) }, alone: { x: SAFE.x, w: 1400 }, top: SAFE.y + 120 }
+/** Status text while the service cannot be reached (light red: ≥ 4.5:1 on the background). */
+const TROUBLE = 0xffff8a80
+const STATUS = 0xffffc857
+const NOTICE_PAD = { x: 32, y: 18 }
+
+/** The column's blocks, top to bottom: font size, gap below, colour. */
+const BLOCKS = {
+  Notice: { size: 34, gap: 36 },
+  Scan: { size: 44, gap: 18 },
+  OrType: { size: 30, gap: 10 },
+  Code: { size: 110, gap: 6 },
+  Countdown: { size: 30, gap: 34 },
+  Status: { size: 38, gap: 26 },
+  Lines: { size: 36, gap: 26 },
+  Next: { size: 32, gap: 40 },
+  Again: { size: 30, gap: 0 },
+} as const
+type BlockRef = keyof typeof BLOCKS
+
+const lineHeight = (size: number) => Math.round(size * 1.35)
+/** Per-scope lines get more air: one answer each, told apart at a glance. */
+const LINES_HEIGHT = Math.round(BLOCKS.Lines.size * 1.7)
+const text = (size: number, textColor: number, extra: Record<string, unknown> = {}) => ({
+  text: { text: '', fontFace: FONT_FAMILY, fontSize: size, lineHeight: lineHeight(size), textColor, wordWrap: false, ...extra },
+})
 
 interface PairPageTemplateSpec extends PageTemplateSpec {
   Qr: typeof QrCode
-  Info: { Scan: object; OrType: object; Code: object; Countdown: object; Status: object; Again: object }
+  Info: { Notice: { Bar: object; Text: object }; Scan: object; OrType: object; Code: object; Countdown: object; Status: object; Lines: object; Next: object; Again: object }
   Overlay: typeof ConsentOverlay
 }
 
 /**
  * Pair a phone (#pair): a large QR of the pairing URL, the user code and short URL for typing,
  * a countdown with the code rotated before it expires, live status, and the consent overlay.
+ * Once a phone claims the code the QR gives way to its name and what comes next; after sending,
+ * what was recorded per scope. What is shown and said comes from pairScreen().
  */
 export default class PairPage extends ContextPage<PairPageTemplateSpec> {
   static override _template(): Lightning.Component.Template<PairPageTemplateSpec> {
-    return pageTemplate(
-      {
-        Qr: { type: QrCode, x: SAFE.x, y: SAFE.y + 110, maxSize: QR_MAX, minModulePx: 10 },
-        Info: {
-          x: SAFE.x + QR_MAX + 90,
-          y: SAFE.y + 120,
-          Scan: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
-          OrType: { y: 80, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted, wordWrapWidth: 1000, wordBreak: true } },
-          Code: { y: 170, text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff } },
-          Countdown: { y: 320, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
-          Status: { y: 400, text: { text: '', fontFace: FONT_FAMILY, fontSize: 38, textColor: 0xffffc857, wordWrapWidth: 1000, wordBreak: true } },
-        Again: { y: 540, text: { text: '', fontFace: FONT_FAMILY, fontSize: 30, textColor: COLORS.muted } },
-        },
-        Overlay: { type: ConsentOverlay, visible: false },
+    return pageTemplate({
+      Qr: { type: QrCode, x: SAFE.x, y: SAFE.y + 110, maxSize: QR_MAX, minModulePx: 10 },
+      Info: {
+        x: COLUMN.besideQr.x,
+        y: COLUMN.top,
+        Notice: { rect: true, color: COLORS.panel, visible: false, Bar: { rect: true, w: 8, color: STATUS }, Text: { x: NOTICE_PAD.x, y: NOTICE_PAD.y, ...text(34, COLORS.text) } },
+        Scan: text(44, 0xffffffff),
+        OrType: text(30, COLORS.muted),
+        // Lightning's own wrapping (one word): its width counts the letter spacing, unlike wordWrap: false.
+        Code: { text: { text: '', fontFace: FONT_FAMILY, fontSize: 110, letterSpacing: 6, textColor: 0xffffffff } },
+        Countdown: text(30, COLORS.muted),
+        Status: text(38, STATUS),
+        Lines: text(BLOCKS.Lines.size, COLORS.text, { lineHeight: LINES_HEIGHT }),
+        Next: text(32, COLORS.text),
+        Again: text(30, COLORS.muted),
       },
-    )
+      Overlay: { type: ConsentOverlay, visible: false },
+    })
   }
 
   readonly overlay = this.getByRef('Overlay')!
@@ -53,9 +86,10 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
   private readonly _speech = new PairSpeech()
   private _banner: ConsentDeadlineBanner | null = null
 
-  /** The title, then the code to scan or type. */
+  /** The title, then the code to scan or check, or the state. */
   override get announce() {
-    return [shownText(this.tag('Title')), this._session ? this._speech.current(this._session.view) : []]
+    const v = this._session?.view
+    return [shownText(this.tag('Title')), v ? this._speech.current(v, this._screen(v)) : []]
   }
 
   override _active() {
@@ -77,7 +111,7 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
     }
     this._render(this._session.view)
     if (this._clock) clearInterval(this._clock)
-    this._clock = setInterval(() => this._session && this._renderCountdown(this._session.view), 1000)
+    this._clock = setInterval(() => this._session && this._tick(this._session.view), 1000)
   }
 
   override _inactive() {
@@ -95,37 +129,18 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
   override refresh() {
     const ctx = appContext()
     this.tag('Title')!.text = ctx.t('pairTitle')
-    this.tag('Info.Scan')!.text = ctx.t('pairScan')
     this.tag('Hint')!.text = ctx.t('pairHint')
-    if (this._session) this._render(this._session.view)
+    if (this._session) this._draw(this._session.view)
+  }
+
+  private _screen(v: PairView): PairScreen {
+    const ctx = appContext()
+    return pairScreen(v, (key, vars) => ctx.t(key, vars), Date.now())
   }
 
   private _render(v: PairView) {
-    const ctx = appContext()
-    const p = v.pairing
-    if (p && this.Qr.data !== p.qr_url) this.Qr.data = p.qr_url
-    const codeLive = !!p && (v.phase === 'waiting' || v.phase === 'claimed' || v.phase === 'error')
-    this.Qr.visible = codeLive
-    // "Scan the QR code" only while there is one to scan.
-    this.tag('Info.Scan')!.text = codeLive ? ctx.t('pairScan') : ''
-    this.tag('Info.OrType')!.text = codeLive ? ctx.t('pairOrType', { url: p.verification_uri }) : ''
-    this.tag('Info.Code')!.text = codeLive ? p.user_code : ''
-    const status: Record<string, string> = {
-      loading: ctx.t('pairLoading'),
-      waiting: ctx.t('pairWaiting'),
-      claimed: ctx.t('pairClaimed', { phone: v.phoneName ?? '' }),
-      consent: ctx.t('pairClaimed', { phone: v.phoneName ?? '' }),
-      sending: v.retrying ? ctx.t('pairSendingRetry') : ctx.t('pairSending'),
-      recorded: ctx.t('pairRecorded'),
-      'window-closed': ctx.t('pairWindowClosed'),
-      'not-recorded': ctx.t('pairNotRecorded', { code: v.error ?? '' }),
-      error: ctx.t('pairError', { message: v.error ?? '' }),
-    }
-    this.tag('Info.Status')!.text = status[v.phase] ?? ''
-    this._speech.update(v, status[v.phase] ?? '')
-    const finished = v.phase === 'recorded' || v.phase === 'not-recorded' || v.phase === 'window-closed'
-    this.tag('Info.Again')!.text = finished ? ctx.t('pairAgain') : ''
-    this._renderCountdown(v)
+    const screen = this._draw(v)
+    this._speech.update(v, screen)
     if (v.phase === 'consent' && !this.overlay.visible) {
       this.overlay.open(v.phoneName ?? '', v.scopes ?? [], v.decideByMs ?? Date.now())
       this._setState('Consent')
@@ -137,19 +152,77 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
       if (v.phase === 'window-closed') this._banner.closed()
       else this._banner.hide()
     }
-    hook().state = {
-      ...hook().state,
-      pair: { phase: v.phase, pairingId: p?.pairing_id, userCode: p?.user_code, qrUrl: p?.qr_url, phone: v.phoneName, scopes: v.scopes, decisions: v.decisions, retrying: v.retrying, qrModulePx: this.Qr.modulePx },
-    }
   }
 
-  private _renderCountdown(v: PairView) {
-    const showing = v.pairing && (v.phase === 'waiting' || v.phase === 'claimed')
-    // Counts to the moment the code is replaced, not to its expiry.
-    const left = Math.max(0, Math.ceil((v.expiresAtMs - ROTATE_BEFORE - Date.now()) / 1000))
-    const text = appContext().t('pairExpiresIn', { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}` })
-    this.tag('Info.Countdown')!.text = showing ? text : ''
-    if (showing) this._speech.countdown(left, () => text)
+  /** Each second: the countdowns (the code's replacement, the next try), said at a few moments. */
+  private _tick(v: PairView) {
+    const screen = this._draw(v)
+    if (screen.countdown) this._speech.countdown(Math.max(0, Math.ceil((v.expiresAtMs - ROTATE_BEFORE - Date.now()) / 1000)), () => screen.countdown)
+  }
+
+  /** Lays the column out from the screen's texts, each block below the last one shown. */
+  private _draw(v: PairView): PairScreen {
+    const screen = this._screen(v)
+    const p = v.pairing
+    if (p && this.Qr.data !== p.qr_url) this.Qr.data = p.qr_url
+    this.Qr.visible = screen.qr
+    const column = screen.qr ? COLUMN.besideQr : COLUMN.alone
+    const info = this.tag('Info')!
+    info.x = column.x
+    const texts: Record<BlockRef, string> = {
+      Notice: screen.notice,
+      Scan: screen.headline,
+      OrType: screen.sub,
+      Code: screen.code,
+      Countdown: screen.countdown,
+      Status: screen.status,
+      Lines: screen.lines.join('\n'),
+      Next: screen.next,
+      Again: screen.again,
+    }
+    let y = 0
+    for (const ref of Object.keys(BLOCKS) as BlockRef[]) {
+      const { size, gap } = BLOCKS[ref]
+      const el = this.tag(`Info.${ref}`)!
+      const raw = texts[ref]
+      const inner = ref === 'Notice' ? column.w - 2 * NOTICE_PAD.x : column.w
+      const shown = !raw || ref === 'Code' ? raw : raw.split('\n').map((line) => wrapText(line, inner, size)).join('\n')
+      const target = ref === 'Notice' ? this.tag('Info.Notice.Text')! : el
+      if (target.text?.text !== shown) target.text = shown
+      el.visible = !!shown
+      if (!shown) continue
+      el.y = y
+      const lines = shown.split('\n').length
+      const lh = ref === 'Lines' ? LINES_HEIGHT : lineHeight(size)
+      const height = ref === 'Code' ? 150 : ref === 'Notice' ? lines * lh + 2 * NOTICE_PAD.y : lines * lh
+      if (ref === 'Notice') {
+        el.w = column.w
+        el.h = height
+        this.tag('Info.Notice.Bar')!.h = height
+      }
+      y += height + gap
+    }
+    this.tag('Info.Status')!.color = screen.trouble ? TROUBLE : STATUS
+    hook().state = {
+      ...hook().state,
+      pair: {
+        phase: v.phase,
+        pairingId: p?.pairing_id,
+        userCode: p?.user_code,
+        qrUrl: p?.qr_url,
+        qrShown: screen.qr,
+        phone: v.phoneName,
+        scopes: v.scopes,
+        decisions: v.decisions,
+        retrying: v.retrying,
+        qrModulePx: this.Qr.modulePx,
+        notice: v.notice?.kind,
+        offline: !!v.offline,
+        trouble: screen.trouble ? screen.status : undefined,
+        lines: screen.lines,
+      },
+    }
+    return screen
   }
 
   $consentDecided(decisions: Decisions) {

@@ -2,7 +2,7 @@ import type { PlatformBridge } from '../../../platform/PlatformBridge'
 import { ConsentHistoryStore } from './ConsentHistoryStore'
 import { ConsentOutbox } from './ConsentOutbox'
 import { PairingApi } from './PairingApi'
-import { onConsentDelivered } from './PairingSession'
+import { onConsentDelivered } from './consentDelivered'
 
 /**
  * Network-facing consent machinery, created only after the viewer accepted the policy

@@ -8,6 +8,20 @@ const GONE = [401, 403, 404, 410]
 
 export type StatusListener = (status: PairingStatus) => void
 
+/** How following goes: reaching the service, or not (and when the next try is, in local ms). */
+export type FollowHealth = { reachable: true } | { reachable: false; retryAtMs: number }
+
+export interface FollowerOptions {
+  preferSse?: boolean
+  /** The service no longer knows the pairing or our token (e.g. it restarted and lost its live state). */
+  onGone?: (httpStatus: number) => void
+  /** Called as following starts failing (with the next try's time) and as it reaches the service again. */
+  onHealth?: (health: FollowHealth) => void
+}
+
+/** Longest wait between two tries while the service cannot be reached. */
+const RETRY_CAP_MS = 8_000
+
 /**
  * Follows one pairing live: server-sent events read through fetch streaming (EventSource cannot
  * send the bearer token), resuming with Last-Event-ID; where streaming is missing or fails,
@@ -26,7 +40,7 @@ export class PairingFollower {
     private readonly pairingId: string,
     private readonly tvToken: string,
     private readonly onStatus: StatusListener,
-    private readonly opts: { preferSse?: boolean } = {},
+    private readonly opts: FollowerOptions = {},
   ) {}
 
   start(): void {
@@ -52,7 +66,11 @@ export class PairingFollower {
       } catch {
         failures++
         if (this.stopped) return
-        await delay(Math.min(10_000, 500 * 2 ** Math.min(failures, 5)) * Math.random())
+        // Half fixed, half jitter: tries spread out, and the wait told to the viewer is never 0.
+        const ceiling = Math.min(RETRY_CAP_MS, 1000 * 2 ** Math.min(failures - 1, 4))
+        const wait = ceiling / 2 + (ceiling / 2) * Math.random()
+        this.opts.onHealth?.({ reachable: false, retryAtMs: Date.now() + wait })
+        await delay(wait)
       }
     }
   }
@@ -66,9 +84,11 @@ export class PairingFollower {
     if (GONE.includes(res.status) || res.status === 204) {
       // The pairing is over or no longer ours (204: settled, and we saw its last event): nothing more will come.
       this.stopped = true
+      if (res.status !== 204) this.opts.onGone?.(res.status)
       return
     }
     if (!res.ok || !res.body) throw new Error(`events: HTTP ${res.status}`)
+    this.opts.onHealth?.({ reachable: true })
     const reader = res.body.getReader()
     const decoder = new TextDecoder()
     let buffer = ''
@@ -113,11 +133,13 @@ export class PairingFollower {
     } catch (err) {
       if (err instanceof PairingApiError && GONE.includes(err.status)) {
         this.stopped = true
+        this.opts.onGone?.(err.status)
         return
       }
       throw err
     }
     if (this.stopped) return
+    this.opts.onHealth?.({ reachable: true })
     if (status.event_id > this.lastEventId || this.lastEventId === 0) {
       this.lastEventId = status.event_id
       this.onStatus(status)

@@ -1,29 +1,18 @@
-import type { CreatePairingResponse, Decisions, DecisionRequest, DecisionResponse, PairingStatus, Scope, WithdrawalRequest } from '../../../../core/protocol'
+import type { CreatePairingResponse, Decisions, DecisionRequest, PairingStatus } from '../../../../core/protocol'
 import type { PolicyDocument } from '../../../../core/policy/model'
 import type { PlatformBridge } from '../../../platform/PlatformBridge'
 import { randomId } from '../../../platform/PlatformBridge'
 import { ConsentHistoryStore } from './ConsentHistoryStore'
 import { ConsentOutbox, type OutboxEvent } from './ConsentOutbox'
-import { PairingApi, PairingApiError } from './PairingApi'
-import { PairingFollower } from './PairingFollower'
+import { PairingApi } from './PairingApi'
+import { PairingFollower, type FollowHealth } from './PairingFollower'
+import { describeError, troubleOf, type PairNotice, type PairView } from './pairView'
 
-export type PairPhase = 'loading' | 'waiting' | 'claimed' | 'consent' | 'sending' | 'recorded' | 'not-recorded' | 'window-closed' | 'error'
-
-export interface PairView {
-  phase: PairPhase
-  pairing: CreatePairingResponse | null
-  /** Local clock time (ms) at which the shown code expires, corrected by the service clock. */
-  expiresAtMs: number
-  phoneName?: string
-  scopes?: Scope[]
-  decisions?: Decisions
-  /** The service's decision deadline in local ms (its clock corrected): unanswered then, the request ends and nothing is granted. */
-  decideByMs?: number
-  retrying?: boolean
-  error?: string
-}
+export type { PairPhase, PairView, PairNotice, CodeTrouble } from './pairView'
 
 const APP_VERSION = '0.1.0'
+/** Longest wait between two tries to fetch a code: waits grow from 2 s to this. */
+const CODE_RETRY_CAP_MS = 15_000
 /** The code is replaced this long before it expires. */
 export const ROTATE_BEFORE = 30_000
 
@@ -42,6 +31,8 @@ export class PairingSession {
   private pendingKey: string | null = null
   /** Service clock minus ours (ms), from the newest code's `server_time`. */
   private clockOffset = 0
+  /** Code fetches failed in a row (sets the wait before the next). */
+  private codeFailures = 0
 
   constructor(
     private readonly api: PairingApi,
@@ -84,6 +75,7 @@ export class PairingSession {
       const sentAt = this.now()
       const p = await this.api.createPairing()
       if (!this.active) return
+      this.codeFailures = 0
       // The service stamped its time about halfway through the round trip.
       const offset = Date.parse(p.server_time) - (sentAt + this.now()) / 2
       this.clockOffset = offset
@@ -99,20 +91,66 @@ export class PairingSession {
         this.follower?.stop()
       }
       this.tokens.set(p.pairing_id, p.tv_token)
-      this.set({ phase: 'waiting', pairing: p, expiresAtMs, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined })
-      this.follower = new PairingFollower(this.api, p.pairing_id, p.tv_token, (s) => this.onStatus(s))
-      this.follower.start()
+      // A notice of how the previous pairing ended stays with the fresh code, until a phone claims it.
+      this.set({ phase: 'waiting', pairing: p, expiresAtMs, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined, trouble: undefined, offline: false, retryAtMs: undefined })
+      this.follow(p)
       this.scheduleRotation(expiresAtMs)
     } catch (err) {
-      const message = err instanceof PairingApiError ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err)
-      if (rotating && this.view.pairing) {
-        // Keep the current code; try again shortly.
-        this.rotateTimer = setTimeout(() => void this.newCode(true), 5000)
+      if (!this.active) return
+      const wait = Math.min(CODE_RETRY_CAP_MS, 2000 * 2 ** Math.min(this.codeFailures++, 3))
+      const retryAtMs = this.now() + wait
+      // Keep the current code while it still works; try again shortly.
+      if (rotating && this.view.pairing && this.view.expiresAtMs - this.now() > wait + 5000) {
+        this.rotateTimer = setTimeout(() => void this.newCode(true), wait)
         return
       }
-      this.set({ phase: 'error', error: message })
-      this.rotateTimer = setTimeout(() => void this.newCode(false), 5000)
+      this.follower?.stop()
+      this.follower = null
+      this.set({ phase: 'error', pairing: null, error: describeError(err), trouble: troubleOf(err), retryAtMs, offline: false })
+      this.rotateTimer = setTimeout(() => void this.newCode(false), wait)
     }
+  }
+
+  /** Follows the pairing `p`; what its follower says counts only while `p` is the one shown. */
+  private follow(p: CreatePairingResponse): void {
+    const follower: PairingFollower = new PairingFollower(this.api, p.pairing_id, p.tv_token, (s) => this.onStatus(s), {
+      onGone: () => {
+        if (this.follower === follower) this.pairingGone()
+      },
+      onHealth: (h) => {
+        if (this.follower === follower) this.onHealth(h)
+      },
+    })
+    this.follower = follower
+    follower.start()
+  }
+
+  private onHealth(h: FollowHealth): void {
+    if (!['waiting', 'claimed', 'consent'].includes(this.view.phase)) return
+    if (h.reachable) {
+      if (this.view.offline) this.set({ offline: false, retryAtMs: undefined })
+    } else this.set({ offline: true, retryAtMs: h.retryAtMs })
+  }
+
+  /**
+   * The service no longer knows the pairing shown (it restarted and lost its live state): its code
+   * is dead, so a fresh one replaces it, and a phone that had claimed it is said to be gone.
+   */
+  private pairingGone(): void {
+    const phase = this.view.phase
+    if (phase !== 'waiting' && phase !== 'claimed' && phase !== 'consent') return
+    this.replaceEnded(this.view.phoneName ? { kind: 'ended', phoneName: this.view.phoneName } : undefined)
+  }
+
+  /** Drops the pairing shown for a fresh code, telling (when a phone was in it) why it ended. */
+  private replaceEnded(notice: PairNotice | undefined): void {
+    if (this.windowTimer) clearTimeout(this.windowTimer)
+    if (this.rotateTimer) clearTimeout(this.rotateTimer)
+    this.follower?.stop()
+    this.follower = null
+    this.retirePrevious()
+    this.set({ phase: 'loading', pairing: null, phoneName: undefined, scopes: undefined, decisions: undefined, offline: false, retryAtMs: undefined, notice: notice ?? this.view.notice })
+    void this.newCode(false)
   }
 
   private scheduleRotation(expiresAtMs: number) {
@@ -148,7 +186,7 @@ export class PairingSession {
     switch (s.state) {
       case 'claimed':
         if (this.rotateTimer) clearTimeout(this.rotateTimer)
-        this.set({ phase: 'claimed', phoneName: s.phone?.name })
+        this.set({ phase: 'claimed', phoneName: s.phone?.name, notice: undefined })
         break
       case 'consent_pending': {
         if (this.view.phase !== 'waiting' && this.view.phase !== 'claimed') return
@@ -160,10 +198,16 @@ export class PairingSession {
         break
       }
       case 'expired':
-      case 'revoked':
-        if (this.view.phase === 'waiting' || this.view.phase === 'claimed') void this.newCode(false)
-        else if (this.view.phase === 'consent' && s.state === 'expired') this.windowClosed()
+        if (this.view.phase === 'waiting' || this.view.phase === 'claimed') this.replaceEnded(undefined)
+        else if (this.view.phase === 'consent') this.windowClosed()
         break
+      case 'revoked': {
+        // The service cancels a pairing whose QR code (or code) was used a second time: say so.
+        if (!['waiting', 'claimed', 'consent'].includes(this.view.phase)) break
+        const phoneName = s.phone?.name ?? this.view.phoneName
+        this.replaceEnded(phoneName ? { kind: 'cancelled', phoneName } : undefined)
+        break
+      }
       default:
         break
     }
@@ -221,32 +265,12 @@ export class PairingSession {
   /** After an outcome: offer a fresh code for another phone. */
   restart(): void {
     if (!this.active) return
-    this.set({ phase: 'loading', pairing: null, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined })
+    this.set({ phase: 'loading', pairing: null, phoneName: undefined, scopes: undefined, decisions: undefined, error: undefined, notice: undefined })
     void this.newCode(false)
   }
 
   private set(change: Partial<PairView>) {
     this.view = { ...this.view, ...change }
     this.listeners.forEach((l) => l(this.view))
-  }
-}
-
-/** What happens after the service acknowledged a decision or a withdrawal, wherever it was sent from. */
-export function onConsentDelivered(e: OutboxEvent, history: ConsentHistoryStore, bridge: PlatformBridge): void {
-  if (e.type !== 'delivered') return
-  if (e.entry.kind === 'decision') {
-    const res = e.body as DecisionResponse
-    const granted = (Object.keys(res.decisions) as Scope[]).filter((s) => res.decisions[s] === 'granted')
-    const phoneName = e.entry.meta?.phoneName ?? ''
-    const policyVersion = e.entry.meta?.policyVersion ?? ''
-    // Only a consent can be withdrawn: an answer that granted nothing is not listed.
-    if (!granted.length) return
-    history.add({ pairingId: res.pairing_id, receiptId: res.receipt_id, phoneName, decisions: res.decisions, policyVersion, decidedAt: res.recorded_at, withdrawn: [] })
-    void bridge.provisioningAuthorized(granted, { pairingId: res.pairing_id, receiptId: res.receipt_id, phoneName, decisions: res.decisions })
-  } else {
-    const body = e.entry.body as WithdrawalRequest
-    const scopes = body.scopes ?? []
-    history.markWithdrawn(e.entry.pairingId, scopes)
-    void bridge.provisioningWithdrawn?.(scopes, e.entry.pairingId)
   }
 }
