@@ -15,6 +15,7 @@ import * as canvasGlyphWidths from '../text/canvasGlyphWidths'
 import * as ContextPage from '../pages/ContextPage'
 import * as PlatformBridge from '../platform/PlatformBridge'
 import * as AppContext from '../services/AppContext'
+import * as AppLifecycle from '../services/AppLifecycle'
 import * as KeyValueStore from '../services/KeyValueStore'
 import * as announcements from '../voice/announcements'
 import * as focusAnnouncer from '../voice/focusAnnouncer'
@@ -35,6 +36,7 @@ export const HOST_MODULES: Record<string, unknown> = {
   'pages/ContextPage': ContextPage,
   'platform/PlatformBridge': PlatformBridge,
   'services/AppContext': AppContext,
+  'services/AppLifecycle': AppLifecycle,
   'services/KeyValueStore': KeyValueStore,
   'voice/announcements': announcements,
   'voice/focusAnnouncer': focusAnnouncer,

@@ -67,6 +67,13 @@ export interface PlatformBridge {
    * webOS's platformBack, or window.close().
    */
   exit?(): void | Promise<void>
+  /**
+   * The platform's own suspend / resume, where the document's visibilitychange does not say it
+   * (Firebolt's Lifecycle: 'inactive' / 'suspended' → false, 'foreground' → true): call the
+   * listener on each change; return a function that stops. While false, the app pauses its timers
+   * and the pairing stream.
+   */
+  onVisibility?(listener: (visible: boolean) => void): () => void
 }
 
 /** Browser default: random device id kept in localStorage, no credential, provisioning shown on screen. */

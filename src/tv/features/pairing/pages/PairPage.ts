@@ -6,6 +6,7 @@ import QrCode from '../../../components/QrCode'
 import ConsentOverlay from '../widgets/ConsentOverlay'
 import ConsentDeadlineBanner from '../widgets/ConsentDeadlineBanner'
 import { appContext } from '../../../services/AppContext'
+import { appLifecycle } from '../../../services/AppLifecycle'
 import { PairingSession, ROTATE_BEFORE, type PairView } from '../services/PairingSession'
 import { COLORS, FONT_FAMILY, SAFE } from '../../../theme/screen'
 import { pageTemplate } from '../../../theme/pageTemplate'
@@ -82,7 +83,7 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
   private readonly Qr = this.getByRef('Qr')!
   private _session: PairingSession | null = null
   private _unsubscribeSession: (() => void) | null = null
-  private _clock: ReturnType<typeof setInterval> | null = null
+  private _clock: (() => void) | null = null
   private readonly _speech = new PairSpeech()
   private _banner: ConsentDeadlineBanner | null = null
 
@@ -110,13 +111,14 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
       void this._session.start()
     }
     this._render(this._session.view)
-    if (this._clock) clearInterval(this._clock)
-    this._clock = setInterval(() => this._session && this._tick(this._session.view), 1000)
+    this._clock?.()
+    // Paused while the app is hidden (AppLifecycle).
+    this._clock = appLifecycle().every(1000, () => this._session && this._tick(this._session.view))
   }
 
   override _inactive() {
     super._inactive()
-    if (this._clock) clearInterval(this._clock)
+    this._clock?.()
     this._clock = null
     // Reading the policy mid-consent keeps the request alive; otherwise stop minting codes.
     if (this._session && !['consent', 'sending'].includes(this._session.view.phase)) {

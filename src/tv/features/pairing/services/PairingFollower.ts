@@ -1,6 +1,7 @@
 import { PATHS } from '../../../../core/protocol/constants'
 import { pairingSettled } from '../../../../core/protocol/settled'
 import type { PairingStatus } from '../../../../core/protocol'
+import { appLifecycle } from '../../../services/AppLifecycle'
 import { PairingApiError, type PairingApi } from './PairingApi'
 
 /** Answers after which following the pairing is pointless. */
@@ -43,13 +44,42 @@ export class PairingFollower {
     private readonly opts: FollowerOptions = {},
   ) {}
 
+  /** Hidden (AppLifecycle): the stream is closed and nothing is polled until the app is visible. */
+  private paused = false
+  private wake: (() => void) | null = null
+  private leaveLifecycle: (() => void) | null = null
+
   start(): void {
+    this.leaveLifecycle = appLifecycle().join({
+      pause: () => {
+        this.paused = true
+        this.abort?.abort()
+      },
+      resume: () => {
+        this.paused = false
+        this.wake?.()
+      },
+    })
     void this.loop()
   }
 
   stop(): void {
     this.stopped = true
+    this.leaveLifecycle?.()
     this.abort?.abort()
+    this.wake?.()
+  }
+
+  /** While hidden: waits for visible, then re-reads the status once (what changed meanwhile) before following again. */
+  private async whilePaused(): Promise<void> {
+    await new Promise<void>((resolve) => (this.wake = resolve))
+    this.wake = null
+    if (this.stopped || this.paused) return
+    try {
+      await this.longPoll(0)
+    } catch {
+      /* the stream that follows catches up through Last-Event-ID */
+    }
   }
 
   private canStream(): boolean {
@@ -59,13 +89,18 @@ export class PairingFollower {
   private async loop(): Promise<void> {
     let failures = 0
     while (!this.stopped) {
+      if (this.paused) {
+        await this.whilePaused()
+        continue
+      }
       try {
         if (this.canStream() && failures < 2) await this.stream()
         else await this.longPoll()
         failures = 0
       } catch {
-        failures++
         if (this.stopped) return
+        if (this.paused) continue
+        failures++
         // Half fixed, half jitter: tries spread out, and the wait told to the viewer is never 0.
         const ceiling = Math.min(RETRY_CAP_MS, 1000 * 2 ** Math.min(failures - 1, 4))
         const wait = ceiling / 2 + (ceiling / 2) * Math.random()
@@ -125,11 +160,11 @@ export class PairingFollower {
     }
   }
 
-  private async longPoll(): Promise<void> {
+  private async longPoll(wait?: number): Promise<void> {
     this.mode = 'long-poll'
     let status: PairingStatus
     try {
-      status = await this.api.waitStatus(this.pairingId, this.tvToken, this.lastEventId)
+      status = await this.api.waitStatus(this.pairingId, this.tvToken, this.lastEventId, wait)
     } catch (err) {
       if (err instanceof PairingApiError && GONE.includes(err.status)) {
         this.stopped = true

@@ -2,6 +2,7 @@ import type { CreatePairingResponse, Decisions, DecisionRequest, PairingStatus }
 import type { PolicyDocument } from '../../../../core/policy/model'
 import type { PlatformBridge } from '../../../platform/PlatformBridge'
 import { randomId } from '../../../platform/PlatformBridge'
+import { appLifecycle } from '../../../services/AppLifecycle'
 import { ConsentHistoryStore } from './ConsentHistoryStore'
 import { ConsentOutbox, type OutboxEvent } from './ConsentOutbox'
 import { PairingApi } from './PairingApi'
@@ -156,9 +157,10 @@ export class PairingSession {
   private scheduleRotation(expiresAtMs: number) {
     if (this.rotateTimer) clearTimeout(this.rotateTimer)
     const inMs = Math.max(1000, expiresAtMs - ROTATE_BEFORE - this.now())
-    this.rotateTimer = setTimeout(() => {
+    // Hidden, no code is minted: the rotation waits until the viewer is back.
+    this.rotateTimer = setTimeout(() => appLifecycle().whenVisible(() => {
       if (this.view.phase === 'waiting') void this.newCode(true)
-    }, inMs)
+    }), inMs)
   }
 
   private previous: { pairing: CreatePairingResponse; follower: PairingFollower; expiresAtMs: number } | null = null
