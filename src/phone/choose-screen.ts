@@ -1,5 +1,6 @@
 // The scope choice: one checkbox per scope, nothing pre-ticked, each line quoting the policy row
-// it relies on (once the policy is here), the sensitive one marked.
+// it relies on (once the policy is here), the sensitive one marked. Each card is the checkbox's
+// label, so a tap anywhere on it ticks it.
 import { scopeQuote, SENSITIVE_SCOPES } from '../core/policy/scopes'
 import { SCOPES, type Scope } from '../core/protocol/constants'
 import { h, setText } from './dom'
@@ -13,24 +14,27 @@ export function chooseScreen(state: State, ctx: ScreenContext): ScreenView {
   const boxes = new Map<Scope, HTMLInputElement>()
   const items = SCOPES.map((scope) => {
     const id = `scope-${scope}`
-    const box = h('input', { type: 'checkbox', id, name: 'scopes', value: scope, 'aria-describedby': `${id}-desc` })
+    // Named by its title alone (the card's whole text would be its name otherwise), described by the rest.
+    const box = h('input', { type: 'checkbox', id, name: 'scopes', value: scope, 'aria-labelledby': `${id}-label`, 'aria-describedby': `${id}-desc` })
     box.addEventListener('change', () => ctl.dispatch({ type: 'toggle-scope', scope, on: box.checked }))
     boxes.set(scope, box)
     const quote = doc ? scopeQuote(doc, scope) : null
+    // A space between sentences in English; none after a Chinese full stop, which carries its own.
+    const sep = /[。！？]$/.test(t.scopePurpose[scope]) ? '' : ' '
     const basis = quote
-      ? [' ', t.policyBasis(quote.row), h('q', { lang: 'zh-CN', class: 'policy-quote' }, quote.uses)]
+      ? [sep, t.policyBasis(quote.row), h('q', { lang: 'zh-CN', class: 'policy-quote' }, quote.uses)]
       : policy.kind === 'failed'
-        ? [' ', t.policyBasisMissing]
+        ? [sep, t.policyBasisMissing]
         : []
     return h(
-      'div',
-      { class: 'scope' },
+      'label',
+      { class: 'scope', for: id },
       box,
       h(
-        'div',
+        'span',
         { class: 'scope-text' },
-        h('label', { for: id, class: 'scope-label' }, t.scopeLabel[scope], SENSITIVE_SCOPES.includes(scope) ? h('span', { class: 'badge' }, t.sensitive) : null),
-        h('p', { id: `${id}-desc`, class: 'scope-desc' }, t.scopePurpose[scope], basis),
+        h('span', { id: `${id}-label`, class: 'scope-label' }, t.scopeLabel[scope], SENSITIVE_SCOPES.includes(scope) ? h('span', { class: 'badge' }, t.sensitive) : null),
+        h('span', { id: `${id}-desc`, class: 'scope-desc' }, t.scopePurpose[scope], basis),
       ),
     )
   })

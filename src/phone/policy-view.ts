@@ -90,6 +90,13 @@ export function renderSummary(doc: PolicyDocument, t: Strings): HTMLElement {
   return h('div', { class: 'policy-body', lang: doc.locale }, summary.blocks.map((b) => renderBlock(b, t, 2)))
 }
 
+/** `text` with each of `keep` (a date, a version) in a span that stays on one line: "2024-02-29" never ends a line at "2024-". */
+function keepWhole(text: string, keep: string[]): Child[] {
+  const words = keep.filter((k) => k !== '').map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  if (words.length === 0) return [text]
+  return text.split(new RegExp(`(${words.join('|')})`)).map((part, i) => (i % 2 === 1 ? h('span', { class: 'nowrap' }, part) : part))
+}
+
 /** The whole document: title, version, contents, then every section. */
 export function renderFullPolicy(doc: PolicyDocument, t: Strings): HTMLElement {
   const toc = h(
@@ -115,7 +122,7 @@ export function renderFullPolicy(doc: PolicyDocument, t: Strings): HTMLElement {
     'article',
     { class: 'policy-full' },
     h('h1', { id: 'policy-title', tabindex: -1, lang: doc.locale }, doc.title),
-    h('p', { class: 'muted' }, t.policyMeta(doc.version, doc.effectiveDate)),
+    h('p', { class: 'muted' }, keepWhole(t.policyMeta(doc.version, doc.effectiveDate), [doc.version, doc.effectiveDate])),
     t.policyOnlyChinese ? h('p', { class: 'muted' }, t.policyOnlyChinese) : null,
     toc,
     sections,
