@@ -18,12 +18,16 @@
 //   SDK名称:…                          separated by a blank line, each starting with SDK名称
 //   ```
 //
+// Each section carries the SHA-256 of its normalised form (sectionSha256) and the document the
+// SHA-256 of all of it (policySha256): re-consent compares the first to say which sections changed.
+//
 // Anything else (HTML, block quotes, other code blocks, images, rules, nested lists) is rejected
 // with a PolicyCompileError naming the file and the 1-based line.
 
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../../src/core/policy/canonical'
-import { POLICY_MODEL_SCHEMA_VERSION, type PolicyDocument } from '../../src/core/policy/model'
+import { POLICY_MODEL_SCHEMA_VERSION, type PolicyDocument, type PolicySection } from '../../src/core/policy/model'
+import { sectionHashInput } from '../../src/core/policy/sectionHashes'
 import { PolicySource } from './errors'
 import { parseFrontMatter } from './frontMatter'
 import { closeIndex, lineOf, md, type Token } from './markdown'
@@ -62,7 +66,7 @@ export function compilePolicy(source: string, fileName: string): PolicyDocument 
     effectiveDate: meta.effectiveDate,
     locale: meta.locale,
     title: doc.title,
-    sections: doc.sections,
+    sections: doc.sections.map((section) => ({ ...section, sha256: sectionSha256(section) })),
   }
   return { ...compiled, sha256: policySha256(compiled) }
 }
@@ -71,6 +75,11 @@ export function compilePolicy(source: string, fileName: string): PolicyDocument 
 export function policySha256(doc: Omit<PolicyDocument, 'sha256'> | PolicyDocument): string {
   const { sha256: _omit, ...rest } = doc as PolicyDocument
   return createHash('sha256').update(canonicalJson(rest), 'utf8').digest('hex')
+}
+
+/** The SHA-256 (lowercase hex) a section must carry: over its normalised form (sectionHashInput), so it changes only with that section. */
+export function sectionSha256(section: PolicySection): string {
+  return createHash('sha256').update(sectionHashInput(section), 'utf8').digest('hex')
 }
 
 /** One top-level Markdown block (tokens i to end) into the document, or an error naming what is not supported. */

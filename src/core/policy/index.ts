@@ -15,6 +15,7 @@ import {
 export * from './model'
 export { canonicalJson, CanonicalJsonError } from './canonical'
 export { findLinks, linksOf, type FoundLink } from './links'
+export { changedSectionIds, ordinalNumber, parseSectionHashes, sectionHashes, sectionHashInput, type SectionHashes } from './sectionHashes'
 
 /** One line of static/policy/index.json (a JSON array of these). */
 export interface PolicyIndexEntry {
@@ -136,6 +137,7 @@ export function policyDocumentProblems(value: unknown): string[] {
     if (!isNonEmptyString(s.id)) bad(`${where}.id`, 'expected a non-empty string')
     if (s.part !== 'summary' && s.part !== 'full') bad(`${where}.part`, 'expected "summary" or "full"')
     if (!isNonEmptyString(s.title)) bad(`${where}.title`, 'expected a non-empty string')
+    if (s.sha256 !== undefined && (typeof s.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(s.sha256))) bad(`${where}.sha256`, 'expected 64 lowercase hex digits')
     if (!Array.isArray(s.blocks) || s.blocks.length === 0) return bad(`${where}.blocks`, 'expected a non-empty array')
     s.blocks.forEach((b: unknown, j: number) => blockProblems(b, `${where}.blocks[${j}]`, bad))
   })

@@ -32,6 +32,12 @@ export interface PolicySection {
   /** Heading as shown in the contents list and the reader's header. */
   title: string
   blocks: Block[]
+  /**
+   * Lowercase hex SHA-256 of the canonical JSON of this section without `sha256`
+   * (sectionHashes.ts): set by the compiler, kept with an acceptance to tell which sections changed.
+   * Absent in documents compiled before section hashes.
+   */
+  sha256?: string
 }
 
 export type Block = HeadingBlock | ParagraphBlock | ListBlock | TableBlock | SdkBlock

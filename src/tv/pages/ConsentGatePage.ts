@@ -9,12 +9,15 @@ import { pageTemplate } from '../theme/pageTemplate'
 import { PageTextAtlas, type RegionSpec } from '../text/pageTextAtlas'
 import { GATE_BODY_POS } from '../theme/layout'
 import { hook } from '../qa/testHook'
-import { pageUtterances } from '../voice/announcements'
+import { pageUtterances, ui } from '../voice/announcements'
+import { appGlyphWidths } from '../text/canvasGlyphWidths'
+import { policyChangeNotice, type ChangeNotice } from './policyChangeNotice'
 import { voiceGuide } from '../voice/VoiceGuide'
 
 const TITLE_SIZE = 44
 const HINT_SIZE = 26
 const BUTTON_LABEL_SIZE = 34
+const NOTICE_SIZE = 28
 
 interface ConsentGatePageTemplateSpec extends PageTemplateSpec {
   Indicator: object
@@ -32,7 +35,8 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
     return pageTemplate(
       {
         Indicator: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + 8, text: { text: '', fontFace: FONT_FAMILY, fontSize: 32, textColor: COLORS.muted, wordWrap: false } },
-        Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: 28, textColor: 0xffffc857 } },
+        // One line between the title and the summary: what changed since the version accepted.
+        Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: NOTICE_SIZE, textColor: 0xffffc857, wordWrap: false } },
         Strip: { type: PageStrip, x: GATE_BODY_POS.x, y: GATE_BODY_POS.y },
         Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + SAFE.h - 84 },
         // Title and Hint show regions of the fixed texts' atlas (_drawFixedTexts).
@@ -42,6 +46,7 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
   }
 
   private _pagination: Pagination | null = null
+  private _notice: ChangeNotice | null = null
 
   readonly strip = this.getByRef('Strip')!
   readonly buttons = this.getByRef('Buttons')!
@@ -82,7 +87,10 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
       this._fixedTexts = textsKey
       this._showFixedTexts(fixedTextSpecs(texts))
     }
-    this.tag('Notice')!.text = ctx.acceptance.acceptedEarlierVersion(ctx.doc) ? ctx.t('policyChanged') : ''
+    const widths = appGlyphWidths()
+    const fits = (line: string) => widths.width(line, { size: NOTICE_SIZE }) <= SAFE.w
+    this._notice = policyChangeNotice(ctx.doc, ctx.acceptance.changes(ctx.doc), ctx.prefs.language, (k, v) => ctx.t(k, v), fits)
+    this.tag('Notice')!.text = this._notice?.shown ?? ''
     this._updateIndicator()
   }
 
@@ -97,12 +105,13 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
   private _updateIndicator() {
     const n = this._pagination ? this._pagination.pages.length : 0
     this.tag('Indicator')!.text = n > 1 ? appContext().t('pageOf', { n: this.strip.index + 1, total: n }) : ''
-    hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId } }
+    const changedSections = this._notice ? this._notice.sectionIds : undefined
+    hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId, changedSections } }
   }
 
-  /** The title, then the summary page shown: what the viewer is asked to agree to, before the buttons. */
+  /** The title, what changed since the version accepted, then the summary page shown: what the viewer is asked to agree to, before the buttons. */
   override get announce() {
-    return [shownText(this.tag('Title')), this._pageSpeech()]
+    return [shownText(this.tag('Title')), this._notice ? ui(this._notice.spoken) : null, this._pageSpeech()]
   }
 
   private _pageSpeech() {

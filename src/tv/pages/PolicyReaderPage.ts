@@ -12,8 +12,14 @@ import { READER_BODY, READER_BODY_POS, HEADER_H } from '../theme/layout'
 import { hook } from '../qa/testHook'
 import { itemUtterances, pageUtterances, uiKey } from '../voice/announcements'
 import { voiceGuide } from '../voice/VoiceGuide'
+import { appGlyphWidths } from '../text/canvasGlyphWidths'
 
 const CONTENTS_W = 800
+/** Widest a contents title may be; narrower by the mark's width when a section is marked 已更新. */
+const CONTENTS_WRAP_W = CONTENTS_W - SAFE.x - 80
+/** MenuList's label size, to measure the 已更新 mark with. */
+const CONTENTS_FONT_SIZE = 32
+const MARK_GAP = 24
 const CONTENTS_LIST_Y = SAFE.y + 80
 /** The list scrolls inside the body's height: nothing of it lies under the key hint. */
 const CONTENTS_LIST_H = READER_BODY_POS.y + READER_BODY.height - CONTENTS_LIST_Y
@@ -58,7 +64,7 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
           h: CONTENTS_LIST_Y + CONTENTS_LIST_H,
           color: COLORS.panel,
           Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
-          List: { type: MenuList, x: SAFE.x - 20, y: CONTENTS_LIST_Y, w: CONTENTS_W - SAFE.x - 40, wrapWidth: CONTENTS_W - SAFE.x - 80, viewportHeight: CONTENTS_LIST_H },
+          List: { type: MenuList, x: SAFE.x - 20, y: CONTENTS_LIST_Y, w: CONTENTS_W - SAFE.x - 40, wrapWidth: CONTENTS_WRAP_W, viewportHeight: CONTENTS_LIST_H },
         },
       },
     )
@@ -70,6 +76,10 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
   /** A block to open at and highlight (`#policy/s1/4/2`: block 4 of s1, its row 2). */
   pendingAnchor: Anchor | null = null
   private _opened: string | null = null
+  /** Sections changed since the version the viewer accepted (marked 已更新), in reading order. */
+  private _changed: string[] = []
+  /** The contents already pointed the viewer at the first changed section once. */
+  private _pointedAtChange = false
 
   readonly strip = this.getByRef('Strip')!
   readonly list = this.tag('Contents.List')!
@@ -104,8 +114,12 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
       }
     }
     this.tag('Contents.Title')!.text = ctx.t('contents')
+    this._changed = ctx.acceptance.changes(ctx.doc)?.sections ?? []
+    const mark = ctx.t('sectionUpdated')
+    // A marked title wraps short of its mark (right-aligned on the title's first line).
+    this.list.wrapWidth = this._changed.length ? CONTENTS_WRAP_W - Math.ceil(appGlyphWidths().width(mark, { size: CONTENTS_FONT_SIZE })) - MARK_GAP : CONTENTS_WRAP_W
     this.list.entries = [
-      ...ctx.doc.sections.map((s) => ({ id: s.id, label: sectionHeading(s) })),
+      ...ctx.doc.sections.map((s) => (this._changed.includes(s.id) ? { id: s.id, label: sectionHeading(s), value: mark } : { id: s.id, label: sectionHeading(s) })),
       ...pairingEntries(),
       { id: 'settings', label: ctx.t('settings') },
     ]
@@ -213,7 +227,10 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
         override $enter() {
           this.Contents.visible = true
           const sectionId = this._pagination?.pages[this.strip.index]?.sectionId
-          if (sectionId) this.list.select(sectionId)
+          // The first time, a changed policy's contents open on its first changed section.
+          const changed = this._pointedAtChange ? undefined : this._changed[0]
+          if (changed) this._pointedAtChange = true
+          if (changed || sectionId) this.list.select(changed ?? sectionId!)
           this._updateChrome()
         }
         override $exit() {
@@ -229,6 +246,8 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
       },
       class Reading extends this {
         override $enter() {
+          // Reading already: the contents keep to where the viewer is from now on.
+          this._pointedAtChange = true
           this._updateChrome()
         }
         override _handleUp() {
