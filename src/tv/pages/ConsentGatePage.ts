@@ -11,7 +11,6 @@ import { GATE_BODY_POS } from '../theme/layout'
 import { hook } from '../qa/testHook'
 import { pageUtterances, ui } from '../voice/announcements'
 import { appGlyphWidths } from '../text/canvasGlyphWidths'
-import { breakLines } from '../../core/text/lineBreaker'
 import { policyChangeNotice, type ChangeNotice } from './policyChangeNotice'
 import { voiceGuide } from '../voice/VoiceGuide'
 
@@ -19,11 +18,6 @@ const TITLE_SIZE = 44
 const HINT_SIZE = 26
 const BUTTON_LABEL_SIZE = 34
 const NOTICE_SIZE = 28
-const HINT_LINE_H = 34
-/** The buttons' row: three 280 px buttons 320 px apart; the key hint keeps to its right. */
-const BUTTONS_RIGHT = SAFE.x + 2 * 320 + 280
-const HINT_MAX_W = SAFE.x + SAFE.w - BUTTONS_RIGHT - 32
-const BUTTONS_Y = SAFE.y + SAFE.h - 84
 
 interface ConsentGatePageTemplateSpec extends PageTemplateSpec {
   Indicator: object
@@ -44,9 +38,9 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
         // One line between the title and the summary: what changed since the version accepted.
         Notice: { x: SAFE.x, y: SAFE.y + 62, text: { text: '', fontFace: FONT_FAMILY, fontSize: NOTICE_SIZE, textColor: 0xffffc857, wordWrap: false } },
         Strip: { type: PageStrip, x: GATE_BODY_POS.x, y: GATE_BODY_POS.y },
-        Buttons: { type: ButtonRow, x: SAFE.x, y: BUTTONS_Y },
-        // Title and the Hint's lines show regions of the fixed texts' atlas (_showFixedTexts).
-        Hint: { x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60 },
+        Buttons: { type: ButtonRow, x: SAFE.x, y: SAFE.y + SAFE.h - 84 },
+        // Title and Hint show regions of the fixed texts' atlas (_drawFixedTexts).
+        Hint: { mountX: 1, x: SAFE.x + SAFE.w, y: SAFE.y + SAFE.h - 60 },
       }, { titleSize: TITLE_SIZE },
     )
   }
@@ -104,10 +98,7 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
 
   private _showFixedTexts(specs: FixedTextSpecs) {
     this.tag('Title')!.patch(specs.title)
-    const hint = specs.hint
-    // Right-aligned beside the buttons; a hint too long for one line (English) takes two, centred on them.
-    const top = BUTTONS_Y + (84 - hint.lines.length * HINT_LINE_H) / 2
-    this.tag('Hint')!.patch({ x: SAFE.x + SAFE.w, y: Math.round(top), mountX: 0, texture: null, children: hint.lines.map((l) => ({ ...l.spec, x: -l.width, y: l.y })) })
+    this.tag('Hint')!.patch(specs.hint)
     this.buttons.relabelTextures(specs.labels)
   }
 
@@ -116,11 +107,6 @@ export default class ConsentGatePage extends ContextPage<ConsentGatePageTemplate
     this.tag('Indicator')!.text = n > 1 ? appContext().t('pageOf', { n: this.strip.index + 1, total: n }) : ''
     const changedSections = this._notice ? this._notice.sectionIds : undefined
     hook().state = { ...hook().state, gate: { pageIndex: this.strip.index, pageCount: n, button: this.buttons.selectedId, changedSections } }
-  }
-
-  /** The key hint as the strings say it (drawn as one element per line). */
-  override get announceContext() {
-    return ui(appContext().t('gateHint'))
   }
 
   /** The title, what changed since the version accepted, then the summary page shown: what the viewer is asked to agree to, before the buttons. */
@@ -180,8 +166,7 @@ type TextSpec = RegionSpec
 
 interface FixedTextSpecs {
   title: TextSpec
-  /** The key hint's lines, each with its width and its top inside the hint. */
-  hint: { lines: { spec: TextSpec; width: number; y: number }[] }
+  hint: TextSpec
   labels: Record<string, TextSpec>
 }
 
@@ -192,28 +177,12 @@ interface FixedTextSpecs {
 function fixedTextSpecs(texts: FixedTexts): FixedTextSpecs {
   const atlas = new PageTextAtlas()
   const line = (text: string, size: number, color: number) => atlas.line(text, { size }, color)
-  const widths = appGlyphWidths()
-  const hintWidth = (text: string) => widths.width(text, { size: HINT_SIZE })
   const specs = {
     title: line(texts.title, TITLE_SIZE, 0xffffffff),
-    hint: { lines: balancedLines(texts.hint, HINT_MAX_W, hintWidth).map((text, i) => ({ spec: line(text, HINT_SIZE, COLORS.muted), width: Math.ceil(hintWidth(text)), y: i * HINT_LINE_H })) },
+    hint: line(texts.hint, HINT_SIZE, COLORS.muted),
     // White: each button tints its label with its focus colour.
     labels: Object.fromEntries(Object.entries(texts.labels).map(([id, text]) => [id, line(text, BUTTON_LABEL_SIZE, 0xffffffff)])),
   }
   atlas.pack()
   return specs
-}
-
-/** `text` broken to `maxWidth` in as few lines as fit, then as narrow as that many lines allow (no lone last word). */
-function balancedLines(text: string, maxWidth: number, measure: (s: string) => number): string[] {
-  const lines = breakLines(text, maxWidth, measure)
-  if (lines.length < 2) return lines
-  let lo = Math.floor(maxWidth / lines.length)
-  let hi = maxWidth
-  while (hi - lo > 4) {
-    const mid = Math.floor((lo + hi) / 2)
-    if (breakLines(text, mid, measure).length > lines.length) lo = mid
-    else hi = mid
-  }
-  return breakLines(text, hi, measure)
 }
