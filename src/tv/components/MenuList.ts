@@ -14,10 +14,16 @@ export interface MenuEntry {
   value?: string
   /** Set when the entry cannot be used now: its label is dimmed (its value says why in short) and this is said after it. */
   unavailable?: string
+  /** The value marks the entry for the viewer to find (已更新): drawn in the mark colour, in the label's on the focus bar. */
+  marked?: boolean
 }
 
 /** An unavailable entry's label tint: dimmer than its neighbours, ≥ 4.5:1 on the panel; full on the focus bar. */
 const UNAVAILABLE_TINT = 0xff8c97a3
+/** A marked entry's value: the gate's notice colour, ≥ 4.5:1 on the panel. */
+const MARK_TINT = 0xffffc857
+/** Room between a wrapped label and the value on its first line. */
+const VALUE_GAP = 24
 
 interface MenuListTemplateSpec extends Lightning.Component.TemplateSpec {
   entries: MenuEntry[]
@@ -77,14 +83,16 @@ export default class MenuList
     let y = 0
     this._rows = []
     this.Rows.children = entries.map((e) => {
-      const lines = widths ? breakLines(e.label, this.wrapWidth, (s) => widths.width(s, { size: FONT_SIZE })) : [e.label]
+      // A label wraps short of its value, so the two never overlap.
+      const valueW = widths && e.value ? Math.ceil(widths.width(e.value, { size: FONT_SIZE })) + VALUE_GAP : 0
+      const lines = widths ? breakLines(e.label, this.wrapWidth - valueW, (s) => widths.width(s, { size: FONT_SIZE })) : [e.label]
       const h = ROW_H + (lines.length - 1) * LINE_H
       this._rows.push({ y, h })
       const row = {
         y,
         Label: { x: LABEL_X, y: 10, text: { text: lines.join('\n'), fontFace: FONT_FAMILY, fontSize: FONT_SIZE, lineHeight: LINE_H, wordWrap: false, textColor: e.unavailable ? 0xffffffff : COLORS.text } },
         Value: e.value
-          ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: e.unavailable ? 0xffffffff : COLORS.muted } }
+          ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: e.unavailable || e.marked ? 0xffffffff : COLORS.muted } }
           : undefined,
       }
       y += h
@@ -152,6 +160,10 @@ export default class MenuList
     this.Focus.patch({ alpha: this._focused ? 1 : 0.35, y: row.y, h: row.h - 8, w: this.w })
     // An unavailable entry's label and reason are drawn white and tinted: dim, but full on the focus bar.
     this._entries.forEach((e, i) => {
+      if (e.marked) {
+        const value = this.Rows.children[i]?.childList.getByRef('Value')
+        if (value) value.color = i === this.index && this._focused ? COLORS.text : MARK_TINT
+      }
       if (!e.unavailable) return
       const row = this.Rows.children[i]
       const tint = i === this.index && this._focused ? 0xffffffff : UNAVAILABLE_TINT

@@ -12,14 +12,8 @@ import { READER_BODY, READER_BODY_POS, HEADER_H } from '../theme/layout'
 import { hook } from '../qa/testHook'
 import { itemUtterances, pageUtterances, uiKey } from '../voice/announcements'
 import { voiceGuide } from '../voice/VoiceGuide'
-import { appGlyphWidths } from '../text/canvasGlyphWidths'
 
 const CONTENTS_W = 800
-/** Widest a contents title may be; narrower by the mark's width when a section is marked 已更新. */
-const CONTENTS_WRAP_W = CONTENTS_W - SAFE.x - 80
-/** MenuList's label size, to measure the 已更新 mark with. */
-const CONTENTS_FONT_SIZE = 32
-const MARK_GAP = 24
 const CONTENTS_LIST_Y = SAFE.y + 80
 /** The list scrolls inside the body's height: nothing of it lies under the key hint. */
 const CONTENTS_LIST_H = READER_BODY_POS.y + READER_BODY.height - CONTENTS_LIST_Y
@@ -64,7 +58,7 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
           h: CONTENTS_LIST_Y + CONTENTS_LIST_H,
           color: COLORS.panel,
           Title: { x: SAFE.x, y: SAFE.y, text: { text: '', fontFace: FONT_FAMILY, fontSize: 40, textColor: 0xffffffff } },
-          List: { type: MenuList, x: SAFE.x - 20, y: CONTENTS_LIST_Y, w: CONTENTS_W - SAFE.x - 40, wrapWidth: CONTENTS_WRAP_W, viewportHeight: CONTENTS_LIST_H },
+          List: { type: MenuList, x: SAFE.x - 20, y: CONTENTS_LIST_Y, w: CONTENTS_W - SAFE.x - 40, wrapWidth: CONTENTS_W - SAFE.x - 80, viewportHeight: CONTENTS_LIST_H },
         },
       },
     )
@@ -116,10 +110,8 @@ export default class PolicyReaderPage extends ContextPage<PolicyReaderPageTempla
     this.tag('Contents.Title')!.text = ctx.t('contents')
     this._changed = ctx.acceptance.changes(ctx.doc)?.sections ?? []
     const mark = ctx.t('sectionUpdated')
-    // A marked title wraps short of its mark (right-aligned on the title's first line).
-    this.list.wrapWidth = this._changed.length ? CONTENTS_WRAP_W - Math.ceil(appGlyphWidths().width(mark, { size: CONTENTS_FONT_SIZE })) - MARK_GAP : CONTENTS_WRAP_W
     this.list.entries = [
-      ...ctx.doc.sections.map((s) => (this._changed.includes(s.id) ? { id: s.id, label: sectionHeading(s), value: mark } : { id: s.id, label: sectionHeading(s) })),
+      ...ctx.doc.sections.map((s) => (this._changed.includes(s.id) ? { id: s.id, label: sectionHeading(s), value: mark, marked: true } : { id: s.id, label: sectionHeading(s) })),
       ...pairingEntries(),
       { id: 'settings', label: ctx.t('settings') },
     ]

@@ -29,8 +29,8 @@ describe('policyChangeNotice', () => {
 
   it('in English shows the titles as the contents do, but says the sections by number', () => {
     const n = notice('en-US', ['summary', 's8', 's12'])!
-    expect(n.shown).toBe('The privacy policy has changed in “摘要”, “八、本政策如何更新” and “十二、附则” (marked “Updated” in the contents). Please read and confirm again.')
-    expect(n.spoken).toBe('The privacy policy has changed in the summary, section 8 and section 12 (marked “Updated” in the contents). Please read and confirm again.')
+    expect(n.shown).toBe('The privacy policy has changed in "摘要", "八、本政策如何更新" and "十二、附则" (marked "Updated" in the contents). Please read and confirm again.')
+    expect(n.spoken).toBe('The privacy policy has changed in the summary, section 8 and section 12 (marked "Updated" in the contents). Please read and confirm again.')
   })
 
   it('falls back to short names, then to a count, as the line gets too wide', () => {
@@ -39,7 +39,7 @@ describe('policyChangeNotice', () => {
     expect(short.shown).toBe('隐私政策已更新，有变化的章节：引言、第三节、第八节（目录中标有“已更新”）。请阅读后重新确认。')
     expect(short.spoken).toBe(titles)
     expect(notice('zh-CN', ['full-intro', 's3', 's8'], short.shown.length - 1)!.shown).toBe('隐私政策已更新，共有 3 个章节有变化（目录中标有“已更新”）。请阅读后重新确认。')
-    expect(notice('en-US', ['s3', 's8'], 90)!.shown).toBe('The privacy policy has changed in 2 sections (marked “Updated” in the contents). Please read and confirm again.')
+    expect(notice('en-US', ['s3', 's8'], 90)!.shown).toBe('The privacy policy has changed in 2 sections (marked "Updated" in the contents). Please read and confirm again.')
   })
 
   it('an acceptance without section hashes, or no section changed: the generic line, no section named', () => {
