@@ -26,6 +26,13 @@
 //                    second bundle, fetched on the first visit to #pair or #privacy, or after
 //                    同意 to resume the consent outbox; printed beside it, with the sum.
 //   font subset      bytes shipped in static/fonts, per format
+//   TV-class CPU     first frame (app and empty app, alternated) and page flips again with the
+//                    tab's CPU throttled 4× and 6× (bench/lib/tv-throttle.ts): at each rate the
+//                    first-frame ratio against the empty app at the same rate with its interval,
+//                    and the flip median and p95; judged at 6×
+// Run time: BENCH_TV_ROUNDS (1× cold-start rounds, default 101), BENCH_TV_THROTTLE_ROUNDS
+// (rounds per throttled rate, default 15), BENCH_TV_THROTTLE_FLIPS (flips per rate, default 30),
+// BENCH_TV_RATES (default 4,6). A quick run: BENCH_TV_ROUNDS=11 BENCH_TV_THROTTLE_ROUNDS=7.
 // Targets from the issue are printed with PASS/FAIL. The exit code is 0 whatever the verdicts;
 // it is 1 only when the benchmark itself could not run. Traffic stays on 127.0.0.1.
 
@@ -38,11 +45,15 @@ import { startStaticServer, type StaticServer } from '../test/browser/harness/se
 import { APP_OUT, EMPTY_OUT, buildApp, buildAssets, buildEmptyApp, type BuildStep } from './lib/tv-build'
 import { HOOK, KEYS, PROBE_INIT, READER, clearOrigin, flip, pressUntil, waitFirstFrame } from './lib/tv-probe'
 import { guidanceFlips, type GuidanceFlips } from './lib/tv-voice'
+import { throttledRows, throttledRuns, type ThrottledRun } from './lib/tv-throttle'
 import { bootstrapDifferenceOfMedians, bootstrapRatioOfMedians, fmt, max, median, printTable, verdict, type Row } from './lib/tv-report'
 
 // Cold starts vary a lot on a shared machine: the printed bootstrap interval says how far a
 // repeat run could move the ratio. BENCH_TV_ROUNDS changes the count.
 const ROUNDS = roundsFromEnv(process.env.BENCH_TV_ROUNDS, 101)
+const THROTTLE_ROUNDS = roundsFromEnv(process.env.BENCH_TV_THROTTLE_ROUNDS, 15, 'BENCH_TV_THROTTLE_ROUNDS')
+const THROTTLE_FLIPS = roundsFromEnv(process.env.BENCH_TV_THROTTLE_FLIPS, 30, 'BENCH_TV_THROTTLE_FLIPS')
+const RATES = ratesFromEnv(process.env.BENCH_TV_RATES)
 const MIN_FLIPS = 40
 const FLIP_PAUSE_MS = 150
 const PAGINATION_RUNS = 21
@@ -221,6 +232,7 @@ async function main(): Promise<void> {
   const empty: Startup[] = []
   let reader: ReaderRun
   let voice: GuidanceFlips
+  let throttled: ThrottledRun[]
   let voiceServer: StaticServer | null = null
   try {
     appServer = await startStaticServer(APP_OUT)
@@ -255,6 +267,15 @@ async function main(): Promise<void> {
     console.log('bench:tv: page flips with voice guidance off and on (two browsers, alternating)')
     voiceServer = await startStaticServer(APP_OUT)
     voice = await guidanceFlips(BROWSER, appServer.url, voiceServer.url, MIN_FLIPS, FLIP_PAUSE_MS)
+
+    console.log(`bench:tv: TV-class CPU (${RATES.join('×, ')}× throttling), ${THROTTLE_ROUNDS} rounds and ${THROTTLE_FLIPS} flips per rate`)
+    throttled = await throttledRuns(session, appServer.url, emptyServer.url, {
+      rates: RATES,
+      rounds: THROTTLE_ROUNDS,
+      flips: THROTTLE_FLIPS,
+      pauseMs: FLIP_PAUSE_MS,
+      log: (line) => console.log(line),
+    })
   } finally {
     await session?.close()
     await appServer?.close()
@@ -396,6 +417,8 @@ async function main(): Promise<void> {
     })),
   ]
 
+  rows.push(...throttledRows(throttled))
+
   console.log('')
   console.log(printTable(rows))
   console.log('')
@@ -429,11 +452,18 @@ async function main(): Promise<void> {
   console.log(`bench:tv finished in ${((performance.now() - t0) / 1000).toFixed(0)} s (a benchmark: the exit code does not depend on the targets)`)
 }
 
-function roundsFromEnv(value: string | undefined, fallback: number): number {
+function roundsFromEnv(value: string | undefined, fallback: number, name = 'BENCH_TV_ROUNDS'): number {
   if (value === undefined || value === '') return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 3 || n > 1001) throw new Error(`BENCH_TV_ROUNDS must be a whole number from 3 to 1001 (got "${value}")`)
+  if (!Number.isInteger(n) || n < 3 || n > 1001) throw new Error(`${name} must be a whole number from 3 to 1001 (got "${value}")`)
   return n
+}
+
+function ratesFromEnv(value: string | undefined): number[] {
+  if (value === undefined || value === '') return [4, 6]
+  const rates = value.split(',').map((v) => Number(v.trim()))
+  if (!rates.length || rates.some((r) => !Number.isFinite(r) || r < 1 || r > 20)) throw new Error(`BENCH_TV_RATES must list throttling rates from 1 to 20, comma-separated (got "${value}")`)
+  return rates
 }
 
 main().then(

@@ -49,6 +49,13 @@ function pairedBootstrap(a: number[], b: number[], stat: (medianA: number, media
   return { lo: values[Math.floor(tail * (iterations - 1))], hi: values[Math.ceil((1 - tail) * (iterations - 1))] }
 }
 
+/** Nearest-rank percentile (p in 0–100): the smallest value with at least p% of the sample at or below it. */
+export function percentile(xs: number[], p: number): number {
+  if (!xs.length) return NaN
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]
+}
+
 export function max(xs: number[]): number {
   return xs.length ? Math.max(...xs) : NaN
 }
