@@ -208,6 +208,20 @@ describe('States that recover (Chromium, the service as a process behind a proxy
       for (const x of [t(lang, 'pairClaimed', { phone: PHONE_NAME }), t(lang, 'pairClaimedCheck'), shown.userCode!, t(lang, 'pairClaimedNext')]) expect(await shows(x), x).toBe(true)
       expect(await shows(t(lang, 'pairScan'))).toBe(false)
       await said(lang, t(lang, 'pairClaimedNext'))
+      // The code to check is drawn whole: its texture is as wide as its glyphs and their spacing.
+      const drawn = await tv.evaluate((code) => {
+        let found: any = null
+        const walk = (el: any) => {
+          if (el.texture && el.texture.text === code) found = el
+          else if (el.childList) el.childList.forEach(walk)
+        }
+        walk((window as any).__miitee.app.stage.root)
+        const settings = found.texture
+        const ctx = document.createElement('canvas').getContext('2d')!
+        ctx.font = `${settings.fontSize}px ${settings.fontFace}`
+        return { width: found.renderWidth as number, glyphs: ctx.measureText(code).width + (settings.letterSpacing ?? 0) * (code.length - 1) }
+      }, shown.userCode!)
+      expect(drawn.width, JSON.stringify(drawn)).toBeGreaterThanOrEqual(drawn.glyphs - 2)
       const shot = await screenshot(tv, `tv-recovery-claimed-${lang}`)
       expect(decodeQrPng(readFileSync(shot.path)), 'no QR on screen after the claim').toBeNull()
 
