@@ -24,7 +24,7 @@ const TROUBLE = 0xffff8a80
 const STATUS = 0xffffc857
 const NOTICE_PAD = { x: 32, y: 18 }
 
-/** The column's blocks, top to bottom: font size, gap below, colour. */
+/** The column's blocks, top to bottom: font size and the gap below. */
 const BLOCKS = {
   Notice: { size: 34, gap: 36 },
   Scan: { size: 44, gap: 18 },
@@ -204,7 +204,8 @@ export default class PairPage extends ContextPage<PairPageTemplateSpec> {
       }
       y += height + gap
     }
-    this.tag('Info.Status')!.color = screen.trouble ? TROUBLE : STATUS
+    const status = this.tag('Info.Status')!.text
+    if (status) status.textColor = screen.trouble ? TROUBLE : STATUS
     hook().state = {
       ...hook().state,
       pair: {
