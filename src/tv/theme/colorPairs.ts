@@ -60,6 +60,8 @@ export const COLOUR_PAIRS: ColourPair[] = [
   { what: 'titles, headings, bold text', fg: C.strong, bg: C.background, kind: 'text' },
   { what: 'key hints, page indicator, section name, list markers, QR captions', fg: C.muted, bg: C.background, kind: 'text' },
   { what: 'notices, status, countdowns', fg: C.warning, bg: C.background, kind: 'text' },
+  { what: 'pairing: the service cannot be reached', fg: C.trouble, bg: C.background, kind: 'text' },
+  { what: 'pairing notice: text in its box', fg: C.text, bg: C.panel, kind: 'text' },
   { what: 'table header cells', fg: C.strong, bg: C.headerRow, kind: 'text' },
   { what: 'SDK card title', fg: C.strong, bg: C.card, kind: 'text' },
   { what: 'SDK card field', fg: C.text, bg: C.card, kind: 'text' },

@@ -24,6 +24,8 @@ export const COLORS = {
   highlight: 0x2e2f80ed,
   /** Status, notices and deadlines. */
   warning: 0xffffc857,
+  /** Status while the service cannot be reached (pairing). */
+  trouble: 0xffff8a80,
   gridLine: 0xff3a4552,
   headerRow: 0xff243040,
   card: 0xff1f2833,
