@@ -104,5 +104,8 @@ export const COLOUR_PAIRS: ColourPair[] = [
   { what: 'choice button focus ring', fg: C.strong, bg: C.choiceRowFocused, kind: 'focus' },
   { what: 'chosen allow against the row', fg: C.focus, bg: C.card, kind: 'focus' },
   // The reader opened from the consent overlay.
-  { what: 'consent deadline banner', fg: C.warning, bg: C.bannerBg, kind: 'text' },
+  { what: 'consent deadline banner: countdown', fg: C.warning, bg: C.bannerBg, kind: 'text' },
+  { what: 'consent deadline banner: what the key does', fg: C.text, bg: C.bannerBg, kind: 'text' },
+  { what: 'consent deadline banner: the Back key name', fg: C.strong, bg: C.bannerBg, kind: 'text' },
+  { what: 'consent deadline banner: the key cap outline', fg: C.warning, bg: C.bannerBg, kind: 'focus' },
 ]
