@@ -137,7 +137,7 @@ async function main() {
   const { doc, source } = await loadPolicy()
   const text = documentText(doc)
   const size: TextSize = 'M'
-  const options: LayoutOptions = { page: { width: 1728, height: 820 }, textSize: size, qrCaption: '扫码在手机上阅读', qrSize: 200 }
+  const options: LayoutOptions = { page: { width: 1728, height: 820 }, textSize: size, qrCaptions: { web: '扫码在手机上阅读', mail: '扫码给 {address} 写邮件', tel: '扫码拨打 {number}' }, qrSize: 200 }
   const chars = [...text].length
 
   console.log(`policy: ${source}`)

@@ -45,12 +45,12 @@ describe('phone page at 360 px: tap targets, whole words, axe', () => {
       const tv = await tvCreatePairing(svc, L.tvName)
       const page = await phone({ locale: L.locale })
       await page.goto(svc.url + qrPath(tv))
-      await expect.poll(() => page.locator('.summary-body .policy-body').count()).toBe(1)
+      await expect.poll(() => page.locator('.summary-body .policy-body').count(), { timeout: 10_000 }).toBe(1)
       await checkLayout(page, `layout-${L.tag}-confirm`)
 
       await page.tap('#confirm-yes')
       await expect.poll(() => title(page)).toBe(L.choose)
-      await expect.poll(() => page.locator('#scope-location-desc q').count()).toBe(1)
+      await expect.poll(() => page.locator('#scope-location-desc q').count(), { timeout: 10_000 }).toBe(1)
       await checkLayout(page, `layout-${L.tag}-choose`)
       // The whole card is the target: a tap on its corner ticks it, a second one unticks it.
       for (const scope of ['bluetooth', 'network', 'location']) {
@@ -64,7 +64,7 @@ describe('phone page at 360 px: tap targets, whole words, axe', () => {
 
       await page.tap('#choose-submit')
       await tvWaitFor(svc, tv, 'consent_pending')
-      await expect.poll(() => page.locator('#live').isVisible()).toBe(true)
+      await expect.poll(() => page.locator('#live').isVisible(), { timeout: 10_000 }).toBe(true)
       await checkLayout(page, `layout-${L.tag}-waiting`)
 
       await tvDecide(svc, tv, { bluetooth: 'granted', network: 'denied', location: 'denied' })
@@ -81,11 +81,11 @@ describe('phone page at 360 px: tap targets, whole words, axe', () => {
       const tv = await tvCreatePairing(svc, L.tvName)
       const page = await phone({ locale: L.locale })
       await page.goto(`${svc.url}/link`)
-      await expect.poll(() => page.locator('#code').count()).toBe(1)
+      await expect.poll(() => page.locator('#code').count(), { timeout: 10_000 }).toBe(1)
       await checkLayout(page, `layout-${L.tag}-link`)
 
       await page.goto(svc.url + qrPath(tv))
-      await expect.poll(() => page.locator('#read-full').isVisible()).toBe(true)
+      await expect.poll(() => page.locator('#read-full').isVisible(), { timeout: 10_000 }).toBe(true)
       await page.tap('#read-full')
       await expect.poll(() => page.locator('#policy').isVisible()).toBe(true)
       const toc = await page.locator('#policy nav a').evaluateAll((as) => as.map((a) => Math.round(a.getBoundingClientRect().height)))

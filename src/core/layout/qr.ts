@@ -4,13 +4,37 @@
 import type { Link } from '../policy/model'
 import type { LayoutContext } from './layoutContext'
 import type { PageFlow } from './pageFlow'
-import type { QrItem } from './types'
+import type { QrCaptions, QrItem } from './types'
 
 /** The links with an address, each address once, in order. */
 export function uniqueLinks(links: Link[] | undefined): Link[] {
   if (!links || links.length === 0) return []
   const seen = new Set<string>()
   return links.filter((l) => (l.href && !seen.has(l.href) ? (seen.add(l.href), true) : false))
+}
+
+/** The e-mail address of a mailto: link, without its query (?subject=…). */
+function mailAddress(href: string): string {
+  const raw = href.slice('mailto:'.length).split('?')[0]
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
+
+/** The caption of one link's QR, by the link's kind: read (http, https), write an e-mail (mailto), call (tel). */
+export function qrCaptionOf(href: string, captions: QrCaptions): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href)?.[1].toLowerCase()
+  if (scheme === 'mailto') return captions.mail.replace(/\{address\}/g, mailAddress(href))
+  if (scheme === 'tel') return captions.tel.replace(/\{number\}/g, href.slice('tel:'.length))
+  return captions.web
+}
+
+/** Caption and the link as written, unless the caption already names it (an e-mail address, a number). */
+function captionTexts(link: Link, captions: QrCaptions): string[] {
+  const caption = qrCaptionOf(link.href, captions)
+  return caption.includes(link.text) ? [caption] : [caption, link.text]
 }
 
 export class QrCodes {
@@ -28,13 +52,14 @@ export class QrCodes {
     const size = ctx.qrSize
     const capFont = ctx.fonts.caption
     const capMeasure = ctx.measurer(capFont)
+    // As wide as the web caption on one line: a longer one (an e-mail's, with its address) wraps under it.
     const captionW = Math.floor(
-      Math.max(1, Math.min(ctx.W - size - m.qrGap, Math.max(Math.round(size * 1.6), Math.ceil(capMeasure.width(ctx.options.qrCaption))))),
+      Math.max(1, Math.min(ctx.W - size - m.qrGap, Math.max(Math.round(size * 1.6), Math.ceil(capMeasure.width(ctx.options.qrCaptions.web))))),
     )
     const boxW = size + m.qrGap + captionW
     const perRow = Math.max(1, Math.floor((ctx.W + m.qrGap) / (boxW + m.qrGap)))
     const items: QrItem[] = list.map((link) => {
-      const caption = [...ctx.lines(ctx.options.qrCaption, captionW, capFont).lines, ...ctx.lines(link.text, captionW, capFont).lines]
+      const caption = captionTexts(link, ctx.options.qrCaptions).flatMap((text) => ctx.lines(text, captionW, capFont).lines)
       const maxLines = Math.max(1, Math.floor(ctx.maxItemH / m.captionLineHeight))
       const shown = caption.slice(0, maxLines)
       return {
@@ -66,9 +91,9 @@ export class QrCodes {
     flow.gap(m.blockGap)
   }
 
-  /** Caption lines of a QR code in a column `colW` wide. */
-  private columnCaption(colW: number): string[] {
-    return this.ctx.lines(this.ctx.options.qrCaption, colW, this.ctx.fonts.caption).lines
+  /** Caption lines of one link's QR code in a column `colW` wide. */
+  private columnCaption(link: Link, colW: number): string[] {
+    return this.ctx.lines(qrCaptionOf(link.href, this.ctx.options.qrCaptions), colW, this.ctx.fonts.caption).lines
   }
 
   /** Height of one QR code in a column: the square, half a gap, the caption under it. */
@@ -77,10 +102,10 @@ export class QrCodes {
     return this.ctx.qrSize + Math.floor(m.qrGap / 2) + caption.length * m.captionLineHeight
   }
 
-  /** Height of a column of `count` QR codes, `colW` wide (as column() lays it out). */
-  columnHeight(count: number, colW: number): number {
-    if (count === 0) return 0
-    return count * this.columnItemHeight(this.columnCaption(colW)) + (count - 1) * this.ctx.m.qrGap
+  /** Height of a column of the QR codes of `links`, `colW` wide (as column() lays it out). */
+  columnHeight(links: Link[], colW: number): number {
+    if (links.length === 0) return 0
+    return links.reduce((sum, l) => sum + this.columnItemHeight(this.columnCaption(l, colW)), 0) + (links.length - 1) * this.ctx.m.qrGap
   }
 
   /** QR codes beside a card: stacked squares with the caption under each. */
@@ -91,7 +116,7 @@ export class QrCodes {
     const items: QrItem[] = []
     let y = 0
     for (const link of links) {
-      const caption = this.columnCaption(colW)
+      const caption = this.columnCaption(link, colW)
       const h = this.columnItemHeight(caption)
       items.push({
         kind: 'qr',

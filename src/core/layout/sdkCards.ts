@@ -55,7 +55,7 @@ export class SdkCards {
     const hasLinks = entries.some((e) => uniqueLinks(e.links).length > 0)
     const capMeasure = ctx.measurer(ctx.fonts.caption)
     const colW = hasLinks
-      ? Math.floor(Math.min(ctx.W / 3, Math.max(ctx.qrSize, Math.min(ctx.qrSize * 1.6, Math.ceil(capMeasure.width(ctx.options.qrCaption))))))
+      ? Math.floor(Math.min(ctx.W / 3, Math.max(ctx.qrSize, Math.min(ctx.qrSize * 1.6, Math.ceil(capMeasure.width(ctx.options.qrCaptions.web))))))
       : 0
     const cardW = hasLinks ? ctx.W - colW - m.qrGap : ctx.W
     const pad = m.cardPadding
@@ -85,7 +85,7 @@ export class SdkCards {
     }))
 
     const first = cards[0]
-    const qrH = first ? this.qr.columnHeight(uniqueLinks(first.entry.links).length, colW) : 0
+    const qrH = first ? this.qr.columnHeight(uniqueLinks(first.entry.links), colW) : 0
     const leadH = first ? Math.min(Math.max(this.cardHeight(first), qrH), ctx.maxItemH) : 0
     plan = { cards, cardW, colW, labelW, valueX, valueW, leadH }
     this.plans.set(b, plan)

@@ -57,12 +57,23 @@ export interface TextMetrics {
   qrGap: number
 }
 
+/**
+ * A QR's caption says what scanning it does: `web` for http(s) links ("scan to read on your
+ * phone"), `mail` for mailto ("scan to write an email to {address}"), `tel` for tel ("scan to call
+ * {number}"). `{address}` and `{number}` are filled from the link.
+ */
+export interface QrCaptions {
+  web: string
+  mail: string
+  tel: string
+}
+
 export interface LayoutOptions {
   /** The body box in px (the TV reader uses 1728×820 at 1080p, inside the title-safe area). */
   page: { width: number; height: number }
   textSize: TextSize
-  /** UI string shown next to each link's QR ("scan to read on your phone"). */
-  qrCaption: string
+  /** UI strings shown next to each link's QR, by what scanning it does. */
+  qrCaptions: QrCaptions
   /** Side of a QR square in px. */
   qrSize: number
   /** Largest texture side the GPU takes; no item is taller or wider. Default 2048. */

@@ -2,8 +2,8 @@
 // what is heard is what is shown.
 import type { Page, PageItem, SdkCardItem, TableRowItem } from '../layout/types'
 
-/** Policy text (spoken in the policy's language), or a QR link that the app describes in the UI language. */
-export type SpokenPart = { kind: 'text'; text: string } | { kind: 'qr'; href: string }
+/** Policy text (spoken in the policy's language), or a QR with its caption as drawn (in the UI language). */
+export type SpokenPart = { kind: 'text'; text: string } | { kind: 'qr'; href: string; caption: string }
 
 /** Joins broken lines back into running text: a space only where the break fell between two Latin words. */
 export function joinLines(lines: readonly string[]): string {
@@ -34,7 +34,7 @@ function rowText(item: TableRowItem, header: string[] | null): string {
 /**
  * The page's items as spoken parts: headings, paragraphs and list items as their text; table rows
  * row by row as "column: value" (the header row itself is not read); SDK cards as their title,
- * then each field as "label: value"; a QR as its link. `fromItem` starts at a focused block.
+ * then each field as "label: value"; a QR as its caption. `fromItem` starts at a focused block.
  */
 export function pageReading(page: Page, fromItem = 0): SpokenPart[] {
   const parts: SpokenPart[] = []
@@ -49,7 +49,7 @@ export function pageReading(page: Page, fromItem = 0): SpokenPart[] {
     if (item.kind === 'text') parts.push({ kind: 'text', text: joinLines(item.lines) })
     else if (item.kind === 'table-row') parts.push({ kind: 'text', text: rowText(item, header) })
     else if (item.kind === 'sdk-card') for (const text of cardParts(item)) parts.push({ kind: 'text', text })
-    else parts.push({ kind: 'qr', href: item.href })
+    else parts.push({ kind: 'qr', href: item.href, caption: joinLines(item.caption) })
   })
   return parts.filter((p) => p.kind === 'qr' || p.text !== '')
 }

@@ -1,6 +1,6 @@
 import { Lightning } from '@lightningjs/sdk'
 import FocusList from './FocusList'
-import { COLORS, FONT_FAMILY } from '../theme/screen'
+import { COLORS, FONT_FAMILY, MENU_COLORS } from '../theme/screen'
 import { breakLines } from '../../core/text/lineBreaker'
 import { appGlyphWidths } from '../text/canvasGlyphWidths'
 import { spokenEntry } from '../voice/announcements'
@@ -18,10 +18,6 @@ export interface MenuEntry {
   marked?: boolean
 }
 
-/** An unavailable entry's label tint: dimmer than its neighbours, ≥ 4.5:1 on the panel; full on the focus bar. */
-const UNAVAILABLE_TINT = 0xff8c97a3
-/** A marked entry's value: the gate's notice colour, ≥ 4.5:1 on the panel. */
-const MARK_TINT = 0xffffc857
 /** Room between a wrapped label and the value on its first line. */
 const VALUE_GAP = 24
 
@@ -90,9 +86,9 @@ export default class MenuList
       this._rows.push({ y, h })
       const row = {
         y,
-        Label: { x: LABEL_X, y: 10, text: { text: lines.join('\n'), fontFace: FONT_FAMILY, fontSize: FONT_SIZE, lineHeight: LINE_H, wordWrap: false, textColor: e.unavailable ? 0xffffffff : COLORS.text } },
+        Label: { x: LABEL_X, y: 10, text: { text: lines.join('\n'), fontFace: FONT_FAMILY, fontSize: FONT_SIZE, lineHeight: LINE_H, wordWrap: false, textColor: 0xffffffff } },
         Value: e.value
-          ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: e.unavailable || e.marked ? 0xffffffff : COLORS.muted } }
+          ? { mountX: 1, x: this.w - LABEL_X, y: 10, text: { text: e.value, fontFace: FONT_FAMILY, fontSize: FONT_SIZE, textColor: 0xffffffff } }
           : undefined,
       }
       y += h
@@ -157,20 +153,17 @@ export default class MenuList
       this.Focus.patch({ alpha: 0 })
       return
     }
-    this.Focus.patch({ alpha: this._focused ? 1 : 0.35, y: row.y, h: row.h - 8, w: this.w })
-    // An unavailable entry's label and reason are drawn white and tinted: dim, but full on the focus bar.
+    this.Focus.patch({ alpha: this._focused ? 1 : MENU_COLORS.restingBarAlpha, y: row.y, h: row.h - 8, w: this.w })
+    // Labels and values are drawn white and tinted (theme MENU_COLORS, whose pairs the contrast test
+    // checks): white on the focus bar, an unavailable entry dimmed, values muted elsewhere.
     this._entries.forEach((e, i) => {
-      if (e.marked) {
-        const value = this.Rows.children[i]?.childList.getByRef('Value')
-        if (value) value.color = i === this.index && this._focused ? COLORS.text : MARK_TINT
-      }
-      if (!e.unavailable) return
-      const row = this.Rows.children[i]
-      const tint = i === this.index && this._focused ? 0xffffffff : UNAVAILABLE_TINT
-      for (const ref of ['Label', 'Value']) {
-        const el = row?.childList.getByRef(ref)
-        if (el) el.color = tint
-      }
+      const r = this.Rows.children[i]
+      const onBar = i === this.index && this._focused
+      const label = r?.childList.getByRef('Label')
+      const value = r?.childList.getByRef('Value')
+      const valueTint = e.unavailable ? MENU_COLORS.unavailable : e.marked ? MENU_COLORS.marked : MENU_COLORS.value
+      if (label) label.color = onBar ? MENU_COLORS.onFocus : e.unavailable ? MENU_COLORS.unavailable : MENU_COLORS.label
+      if (value) value.color = onBar ? MENU_COLORS.onFocus : valueTint
     })
     this.Body.y = -this._scrollFor(row)
   }

@@ -1,4 +1,5 @@
 // UI strings. The policy itself always stays in its own language; only the chrome switches.
+import type { QrCaptions } from '../../core/layout/types'
 import { pairingEnUS, pairingZhCN } from './pairingStrings'
 export type UiLanguage = 'zh-CN' | 'en-US'
 export const UI_LANGUAGES: UiLanguage[] = ['zh-CN', 'en-US']
@@ -21,6 +22,8 @@ const zhCN = {
   readerHint: '↑ ↓ 逐段  ← → 翻页  返回键 目录',
   contentsHint: '↑ ↓ 选择  OK 跳转  返回键 退出',
   qrCaption: '扫码在手机上阅读',
+  qrCaptionMail: '扫码给 {address} 写邮件',
+  qrCaptionTel: '扫码拨打 {number}',
   exitConfirmTitle: '退出 Miitee？',
   exitConfirmBody: '按 OK 退出，按返回键继续阅读。',
   stay: '继续阅读',
@@ -61,9 +64,7 @@ const zhCN = {
   spokenItem: '{label}，{n}/{total}',
   spokenSetting: '{label}：{value}，{n}/{total}',
   spokenScope: '{scope}，{n}/{total}，{button}，按钮；{answer}',
-  spokenQrMail: '二维码：扫码给 {address} 发邮件',
-  spokenQrTel: '二维码：扫码拨打 {number}',
-  spokenQrWeb: '二维码：扫码在手机上打开 {url}',
+  spokenQr: '二维码：{caption}',
   spokenUpDown: '上下键',
   spokenLeftRight: '左右键',
 }
@@ -89,6 +90,8 @@ const enUS: Strings = {
   readerHint: '↑ ↓ paragraph  ← → page  Back contents',
   contentsHint: '↑ ↓ choose  OK open  Back exit',
   qrCaption: 'Scan to read on your phone',
+  qrCaptionMail: 'Scan to write an email to {address}',
+  qrCaptionTel: 'Scan to call {number}',
   exitConfirmTitle: 'Exit Miitee?',
   exitConfirmBody: 'Press OK to exit, Back to keep reading.',
   stay: 'Keep reading',
@@ -129,9 +132,7 @@ const enUS: Strings = {
   spokenItem: '{label}, {n} of {total}',
   spokenSetting: '{label}: {value}, {n} of {total}',
   spokenScope: '{scope}, {n} of {total}, {button} button; {answer}',
-  spokenQrMail: 'QR code: scan to email {address}',
-  spokenQrTel: 'QR code: scan to call {number}',
-  spokenQrWeb: 'QR code: scan to open {url} on your phone',
+  spokenQr: 'QR code: {caption}',
   spokenUpDown: 'Up and Down',
   spokenLeftRight: 'Left and Right',
 }
@@ -141,6 +142,11 @@ const TABLE: Record<UiLanguage, Strings> = { 'zh-CN': zhCN, 'en-US': enUS }
 export function translate(lang: UiLanguage, key: StringKey, vars: Record<string, string | number> = {}): string {
   const template = TABLE[lang][key]
   return template.replace(/\{(\w+)\}/g, (_, name: string) => (name in vars ? String(vars[name]) : `{${name}}`))
+}
+
+/** The QR captions of one language, by link kind, their {address} and {number} left for the layout to fill. */
+export function qrCaptions(lang: UiLanguage): QrCaptions {
+  return { web: TABLE[lang].qrCaption, mail: TABLE[lang].qrCaptionMail, tel: TABLE[lang].qrCaptionTel }
 }
 
 export function allUiText(): string {

@@ -1,5 +1,6 @@
 import type { TextSize } from '../../core/layout/types'
 import { paginate } from '../../core/layout/paginator'
+import { qrCaptions } from '../i18n/strings'
 import { appContext } from '../services/AppContext'
 import { canvasFont, canvasGlyphWidths } from '../text/canvasGlyphWidths'
 import { READER_BODY, QR_SIZE } from '../theme/layout'
@@ -24,7 +25,7 @@ export function exposeForTests(h: MiiteeHook): void {
     for (let i = 0; i < runs; i++) {
       const widths = canvasGlyphWidths()
       const t0 = performance.now()
-      paginate(ctx.doc, { page: READER_BODY, textSize, qrCaption: ctx.t('qrCaption'), qrSize: QR_SIZE }, widths)
+      paginate(ctx.doc, { page: READER_BODY, textSize, qrCaptions: qrCaptions(ctx.prefs.language), qrSize: QR_SIZE }, widths)
       times.push(performance.now() - t0)
     }
     return times

@@ -1,6 +1,6 @@
 import type { PolicyDocument } from '../../core/policy/model'
 import type { TextSize } from '../../core/layout/types'
-import { translate, type StringKey, type UiLanguage } from '../i18n/strings'
+import { qrCaptions, translate, type StringKey, type UiLanguage } from '../i18n/strings'
 import { appGlyphWidths } from '../text/canvasGlyphWidths'
 import { FONT_METRICS_PATH, loadFontMetrics } from '../text/fontMetrics'
 import { fontsSettled } from '../text/fontLoader'
@@ -77,7 +77,7 @@ export class AppContext {
 
   pagination(textSize: TextSize = this.prefs.textSize) {
     if (!this.library) throw new Error('policy not loaded')
-    return this.library.pagination({ textSize, qrCaption: translate(this.prefs.language, 'qrCaption') })
+    return this.library.pagination({ textSize, qrCaptions: qrCaptions(this.prefs.language) })
   }
 
   /** The summary (摘要) alone, laid out for the consent gate's shorter body. */
@@ -86,7 +86,7 @@ export class AppContext {
     const summary = this.library.doc.sections.find((s) => s.part === 'summary')
     return this.library.pagination({
       textSize,
-      qrCaption: translate(this.prefs.language, 'qrCaption'),
+      qrCaptions: qrCaptions(this.prefs.language),
       body: GATE_BODY,
       sectionIds: summary ? [summary.id] : [],
     })

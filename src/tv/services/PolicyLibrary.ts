@@ -1,7 +1,7 @@
 import type { PolicyDocument } from '../../core/policy/model'
 import type { PolicyIndexEntry } from '../../core/policy'
 import { paginate } from '../../core/layout/paginator'
-import type { Pagination, TextSize } from '../../core/layout/types'
+import type { Pagination, QrCaptions, TextSize } from '../../core/layout/types'
 import type { GlyphWidthCache } from '../../core/text/glyphWidths'
 import { fetchBody } from '../startup/bootHandoff'
 import { firstPolicyRequests, policyPath, type PolicyLoadOptions } from './policyRequests'
@@ -50,7 +50,7 @@ async function getJson<T>(url: string): Promise<T> {
 
 export interface PaginationRequest {
   textSize: TextSize
-  qrCaption: string
+  qrCaptions: QrCaptions
   /** Body box; defaults to the reader's. */
   body?: { width: number; height: number }
   /** Lay out only these sections (the gate shows just the summary). */
@@ -75,11 +75,11 @@ export class PolicyLibrary {
 
   pagination(req: PaginationRequest): Pagination {
     const body = req.body ?? this.body
-    const key = `${req.textSize}|${req.qrCaption}|${body.width}x${body.height}|${req.sectionIds?.join(',') ?? '*'}`
+    const key = `${req.textSize}|${req.qrCaptions.web}|${req.qrCaptions.mail}|${req.qrCaptions.tel}|${body.width}x${body.height}|${req.sectionIds?.join(',') ?? '*'}`
     let p = this.cache.get(key)
     if (!p) {
       const doc = req.sectionIds ? { ...this.doc, sections: this.doc.sections.filter((s) => req.sectionIds!.includes(s.id)) } : this.doc
-      p = paginate(doc, { page: body, textSize: req.textSize, qrCaption: req.qrCaption, qrSize: this.qrSize }, this.widths)
+      p = paginate(doc, { page: body, textSize: req.textSize, qrCaptions: req.qrCaptions, qrSize: this.qrSize }, this.widths)
       this.cache.set(key, p)
     }
     return p

@@ -31,14 +31,13 @@ export function policyText(text: string): Utterance {
   return { text, lang: appContext().doc.locale }
 }
 
-function qrUtterance(href: string): Utterance {
-  if (href.startsWith('mailto:')) return uiKey('spokenQrMail', { address: decodeURIComponent(href.slice(7).split('?')[0]) })
-  if (href.startsWith('tel:')) return uiKey('spokenQrTel', { number: href.slice(4) })
-  return uiKey('spokenQrWeb', { url: href.replace(/^https?:\/\//, '').replace(/\/$/, '') })
+/** A QR: its caption as the reader draws it (what scanning does, then the link), the URL's scheme unsaid. */
+function qrUtterance(caption: string): Utterance {
+  return uiKey('spokenQr', { caption: caption.replace(/https?:\/\//g, '').replace(/\/(?=\s|$)/g, '') })
 }
 
 function utterancesOf(parts: SpokenPart[]): Utterance[] {
-  return parts.map((p) => (p.kind === 'text' ? policyText(p.text) : qrUtterance(p.href)))
+  return parts.map((p) => (p.kind === 'text' ? policyText(p.text) : qrUtterance(p.caption)))
 }
 
 /** A page of the policy in reading order. */

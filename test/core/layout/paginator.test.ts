@@ -9,6 +9,7 @@ import {
   paginate,
   sectionHeading,
 } from '../../../src/core/layout/paginator'
+import { qrCaptionOf } from '../../../src/core/layout/qr'
 import { TEXT_SIZES, type Anchor, type LayoutOptions, type PageItem, type Pagination, type TextSize } from '../../../src/core/layout/types'
 import type { Link, PolicyDocument, PolicySection, SdkEntry, TableBlock } from '../../../src/core/policy/model'
 import { createGlyphWidthCache, type FontSpec, type GlyphWidthCache } from '../../../src/core/text/glyphWidths'
@@ -197,7 +198,7 @@ const TV_BODY = { width: 1728, height: 820 }
 const opts = (textSize: TextSize, page = TV_BODY, extra: Partial<LayoutOptions> = {}): LayoutOptions => ({
   page,
   textSize,
-  qrCaption: '扫码在手机上阅读',
+  qrCaptions: { web: '扫码在手机上阅读', mail: '扫码给 {address} 写邮件', tel: '扫码拨打 {number}' },
   qrSize: 200,
   ...extra,
 })
@@ -357,7 +358,7 @@ function expectValid(doc: PolicyDocument, p: Pagination, o: LayoutOptions, cache
         expect(it.size).toBeLessThanOrEqual(Math.min(it.width, it.height))
         expect(it.captionX + it.captionWidth).toBeLessThanOrEqual(it.width)
         expect(it.captionY + it.caption.length * it.captionLineHeight).toBeLessThanOrEqual(it.height)
-        expect(it.caption[0]).toBe(o.qrCaption)
+        expect(strip(it.caption.join(''))).toContain(strip(qrCaptionOf(it.href, o.qrCaptions)))
         for (const l of it.caption) expect(width(l, it.captionFont)).toBeLessThanOrEqual(it.captionWidth)
       }
     })
@@ -561,7 +562,9 @@ describe('paginate: the hand-built document', () => {
     const p = paginate(fixture(), opts('M'), widths())
     const qrs = p.pages.flatMap((pg) => pg.items).filter((it) => it.kind === 'qr' && it.anchor.sectionId === 's2' && it.anchor.block === 0)
     expect(qrs.map((q) => (q.kind === 'qr' ? q.href : ''))).toEqual(['https://x5.tencent.com/tbs/policy.html', 'mailto:miitee@coocaa.com'])
-    for (const q of qrs) if (q.kind === 'qr') expect(q.caption.slice(1).join('')).toBe(q.href.replace('mailto:', ''))
+    const [web, mail] = qrs.map((q) => (q.kind === 'qr' ? q.caption.join('') : ''))
+    expect(web).toBe('扫码在手机上阅读https://x5.tencent.com/tbs/policy.html')
+    expect(strip(mail)).toBe('扫码给miitee@coocaa.com写邮件')
   })
 
   it('honours the texture limit on a body taller than it', () => {

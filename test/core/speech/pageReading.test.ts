@@ -53,7 +53,7 @@ const page: Page = {
 }
 
 describe('pageReading', () => {
-  it('reads the page in order: text joined across its line breaks, table rows as "column：value", the header row unread, cards field by field, a QR as its link', () => {
+  it('reads the page in order: text joined across its line breaks, table rows as "column：value", the header row unread, cards field by field, a QR as its caption as drawn', () => {
     expect(pageReading(page)).toEqual([
       { kind: 'text', text: '一、权限' },
       { kind: 'text', text: '我们会申请以下权限,用于配网。' },
@@ -61,7 +61,7 @@ describe('pageReading', () => {
       { kind: 'text', text: '权限名称：网络' },
       { kind: 'text', text: '微信SDK' },
       { kind: 'text', text: '使用目的：分享' },
-      { kind: 'qr', href: 'mailto:miitee@example.com' },
+      { kind: 'qr', href: 'mailto:miitee@example.com', caption: '扫码miitee@example.com' },
     ])
   })
 

@@ -276,7 +276,7 @@ describe('PolicyLibrary', () => {
     const widths = createGlyphWidthCache((_glyph, font) => glyphs.em * font.size)
     return { glyphs, widths, lib: new PolicyLibrary(of, widths, { width: 800, height: 600 }, 200) }
   }
-  const req = { textSize: 'M' as const, qrCaption: 'scan' }
+  const req = { textSize: 'M' as const, qrCaptions: { web: 'scan', mail: 'mail {address}', tel: 'call {number}' } }
 
   it('keeps each pagination until clear(), then lays out again the same when the widths did not change', () => {
     const { lib } = library()

@@ -26,7 +26,7 @@ const TEXT_W = ROW_W - 2 * BUTTON.w - 56 - 28 - 40
 /** The focus ring around the focused button: white, 6 px outside it (≥ 3:1 against the row). */
 const RING = 6
 /** An unfocused, unchosen button's outline: dim, so the white ring alone marks focus. */
-const OUTLINE = 0xff6b7785
+const OUTLINE = COLORS.choiceOutline
 /** A focused, unchosen button's fill: lit against the row. */
 const FOCUSED_FILL = 0xff3a4756
 /** The chosen answer's fill: 允许 in the accent blue, 拒绝 in a neutral grey (white text ≥ 4.5:1 on both). */
