@@ -29,6 +29,7 @@ export interface HookSnapshot {
   gate?: GateState
   reader?: ReaderState
   exitDialog?: boolean
+  clearDialog?: boolean
   exited?: boolean
 }
 
