@@ -10,7 +10,7 @@ import type { ServiceConfig } from '../config'
 import { hmacSha256Hex, safeEqual, sha256Hex, type Hasher } from '../crypto'
 import { ApiError } from '../errors'
 import type { LiveStore } from '../storage/live'
-import { assertNotThrottled, countFailure } from './failures'
+import { recordAttempt } from './failures'
 
 export const DEV_DEVICE_ID = 'dev-device'
 
@@ -65,7 +65,6 @@ export async function verifyDevice(req: FastifyRequest, d: DeviceAuthDeps, opts:
   if (skew > d.config.signatureSkewS) throw new ApiError(401, 'stale_timestamp', `The request timestamp is more than ${d.config.signatureSkewS} s away from the service clock.`)
   const nonce = header(req, DEVICE_HEADERS.nonce) ?? ''
   if (!NONCE_PATTERN.test(nonce)) throw new ApiError(401, 'invalid_signature', 'X-Miitee-Nonce must be 16–64 characters from [A-Za-z0-9_-].')
-  await assertNotThrottled(d, deviceId)
   const secret = d.config.deviceCredentials.get(deviceId)
   const input = signingInput({
     method: req.method,
@@ -75,12 +74,11 @@ export async function verifyDevice(req: FastifyRequest, d: DeviceAuthDeps, opts:
     nonce,
     bodySha256: sha256Hex(req.rawBody ?? Buffer.alloc(0)),
   })
-  const matches = safeEqual(hmacSha256Hex(secret ?? NO_SECRET, input), signature.toLowerCase())
-  if (!matches || secret === undefined) {
-    await countFailure(d, deviceId)
-    throw mismatch()
-  }
-  const fresh = await d.live.putOnce(`nonce:${d.hasher.hash('device', deviceId)}:${nonce}`, 2 * d.config.signatureSkewS * 1000)
-  if (!fresh) throw new ApiError(401, 'replayed_nonce', 'This nonce was already used: the request looks replayed.')
+  const valid = safeEqual(hmacSha256Hex(secret ?? NO_SECRET, input), signature.toLowerCase()) && secret !== undefined
+  // The store refuses a throttled device before it looks at `valid`, so the signature checked
+  // above tells a throttled guesser nothing; the nonce is remembered only for a valid signature.
+  const r = await recordAttempt(d, deviceId, valid, valid ? { key: `nonce:${d.hasher.hash('device', deviceId)}:${nonce}`, ttlMs: 2 * d.config.signatureSkewS * 1000 } : undefined)
+  if (r.outcome === 'failed') throw mismatch()
+  if (r.outcome === 'replayed') throw new ApiError(401, 'replayed_nonce', 'This nonce was already used: the request looks replayed.')
   return deviceId
 }

@@ -20,8 +20,9 @@ export async function createPairing(d: ServiceDeps, deviceId: string, deviceName
   const cfg = d.config
   const h = d.hasher
   const device = deviceHash(d, deviceId)
-  const lim = await d.live.incr(`limit:create:${device}`, cfg.limits.pairingsPerDeviceWindowS * 1000)
-  if (lim.count > cfg.limits.pairingsPerDevice) throw rateLimited(lim.resetAt - d.clock(), 'This device created too many pairings; try again later.')
+  // The device is authenticated by now; its creation limit is counted in the same store step as
+  // the first attempt's write (a retry after a taken hash counts no more).
+  const limit = { key: `limit:create:${device}`, max: cfg.limits.pairingsPerDevice, windowMs: cfg.limits.pairingsPerDeviceWindowS * 1000 }
   for (let attempt = 0; attempt < 8; attempt++) {
     const now = d.clock()
     const qrToken = newQrToken()
@@ -41,7 +42,7 @@ export async function createPairing(d: ServiceDeps, deviceId: string, deviceName
       interval: cfg.pollIntervalS,
       eventId: 1,
     }
-    const ok = await d.live.createPairing(
+    const r = await d.live.createPairing(
       record,
       [
         { kind: 'qr', hash: h.hash('qr', qrToken) },
@@ -50,9 +51,11 @@ export async function createPairing(d: ServiceDeps, deviceId: string, deviceName
         { kind: 'device_code', hash: h.hash('device_code', deviceCode) },
       ],
       statusEvent('status', d.clock),
+      attempt === 0 ? limit : undefined,
     )
     // The store keeps the record as given (event id 1): no read back, a round trip less.
-    if (ok) return { record, qrToken, userCode, deviceCode, tvToken }
+    if (r.ok) return { record, qrToken, userCode, deviceCode, tvToken }
+    if (r.limited) throw rateLimited(r.limited.resetAt - d.clock(), 'This device created too many pairings; try again later.')
   }
   throw new ApiError(503, 'unavailable', 'Could not allocate a unique code; try again.')
 }
