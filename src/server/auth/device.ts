@@ -7,9 +7,11 @@
 import type { FastifyRequest } from 'fastify'
 import { DEVICE_HEADERS, DEVICE_ID_PATTERN, NONCE_PATTERN, signingHost, signingInput } from '../../core/protocol'
 import type { ServiceConfig } from '../config'
-import { hmacSha256Hex, safeEqual, sha256Hex, type Hasher } from '../crypto'
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { sha256Hex, type Hasher } from '../crypto'
 import { ApiError } from '../errors'
 import type { LiveStore } from '../storage/live'
+import { deviceIdHash } from './deviceHashes'
 import { recordAttempt } from './failures'
 
 export const DEV_DEVICE_ID = 'dev-device'
@@ -40,6 +42,17 @@ export interface VerifyOptions {
   openInDev?: boolean
   /** Device id of an unsigned dev-mode registration without X-Miitee-Device. */
   devFallbackId?: string
+}
+
+/** The HMAC-SHA256 a device sends, as lowercase or uppercase hex. */
+const SIGNATURE_HEX = /^[0-9a-f]{64}$/i
+
+/** Whether `signature` is the HMAC of `input` under `key`: compared in constant time as 32 bytes. */
+function signatureMatches(key: string, input: string, signature: string): boolean {
+  const expected = createHmac('sha256', key).update(input).digest()
+  // A malformed header is compared against the expected value all the same, so its answer takes as long.
+  const given = SIGNATURE_HEX.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(32)
+  return timingSafeEqual(expected, given) && SIGNATURE_HEX.test(signature)
 }
 
 const mismatch = () => new ApiError(401, 'invalid_signature', 'The request signature does not match a device credential of this service.')
@@ -74,10 +87,11 @@ export async function verifyDevice(req: FastifyRequest, d: DeviceAuthDeps, opts:
     nonce,
     bodySha256: sha256Hex(req.rawBody ?? Buffer.alloc(0)),
   })
-  const valid = safeEqual(hmacSha256Hex(secret ?? NO_SECRET, input), signature.toLowerCase()) && secret !== undefined
+  const valid = signatureMatches(secret ?? NO_SECRET, input, signature) && secret !== undefined
   // The store refuses a throttled device before it looks at `valid`, so the signature checked
   // above tells a throttled guesser nothing; the nonce is remembered only for a valid signature.
-  const r = await recordAttempt(d, deviceId, valid, valid ? { key: `nonce:${d.hasher.hash('device', deviceId)}:${nonce}`, ttlMs: 2 * d.config.signatureSkewS * 1000 } : undefined)
+  const nonceKey = valid ? { key: `nonce:${deviceIdHash(d.hasher, 'device', deviceId, true)}:${nonce}`, ttlMs: 2 * d.config.signatureSkewS * 1000 } : undefined
+  const r = await recordAttempt(d, deviceId, valid, nonceKey)
   if (r.outcome === 'failed') throw mismatch()
   if (r.outcome === 'replayed') throw new ApiError(401, 'replayed_nonce', 'This nonce was already used: the request looks replayed.')
   return deviceId

@@ -8,6 +8,7 @@ import type { ServiceConfig } from '../config'
 import type { Hasher } from '../crypto'
 import { ApiError } from '../errors'
 import type { AuthOutcome, LiveStore } from '../storage/live'
+import { deviceIdHash } from './deviceHashes'
 
 /** Buckets shared by ids that have no credential (hex digits of the bucket key: 16^4). */
 const UNKNOWN_BUCKET_HEX = 4
@@ -20,8 +21,9 @@ export interface FailureDeps {
 }
 
 function counterKey(d: FailureDeps, deviceId: string): string {
-  const h = d.hasher.hash('device-auth-failures', deviceId)
-  return d.config.deviceCredentials.has(deviceId) ? `limit:authfail:${h}` : `limit:authfail:unknown:${h.slice(0, UNKNOWN_BUCKET_HEX)}`
+  const known = d.config.deviceCredentials.has(deviceId)
+  const h = deviceIdHash(d.hasher, 'device-auth-failures', deviceId, known)
+  return known ? `limit:authfail:${h}` : `limit:authfail:unknown:${h.slice(0, UNKNOWN_BUCKET_HEX)}`
 }
 
 function throttled(resetAt: number, now: number): ApiError {

@@ -7,6 +7,7 @@
 // Pub/sub only wakes waiters: what they send is always re-read from the stream.
 import type Redis from 'ioredis'
 import { openRedis, ScriptRunner, type RedisConnectOptions } from './redis/client'
+import { decodeRecord, encodeRecord, type RecordFields } from './redis/record-fields'
 import * as S from './redis/scripts'
 import type {
   AuthAttempt,
@@ -35,8 +36,6 @@ export interface RedisLiveOptions extends RedisConnectOptions {
   /** The service clock (ms since the epoch). */
   clock?: () => number
 }
-
-type RecordFields = Record<string, string>
 
 export class RedisLiveStore implements LiveStore {
   private readonly scripts: ScriptRunner
@@ -320,17 +319,4 @@ function safeCall(fn: () => void): void {
   } catch {
     // a listener's failure is its own
   }
-}
-
-/** One hash field per record member, JSON-encoded (absent members have no field). */
-function encodeRecord(rec: PairingRecord): string[] {
-  const out: string[] = []
-  for (const [k, v] of Object.entries(rec)) if (v !== undefined) out.push(k, JSON.stringify(v))
-  return out
-}
-
-function decodeRecord(h: RecordFields): PairingRecord {
-  const rec: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(h)) if (!k.startsWith('_')) rec[k] = JSON.parse(v)
-  return rec as unknown as PairingRecord
 }
