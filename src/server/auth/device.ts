@@ -4,10 +4,10 @@
 // signature get the same answer, so the answers do not tell which device ids exist; failures are
 // limited per device (failures.ts). Dev mode opens registration only: an unsigned request is let
 // in where the route says it registers a device (`openInDev`), nowhere else.
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { DEVICE_HEADERS, DEVICE_ID_PATTERN, NONCE_PATTERN, signingHost, signingInput } from '../../core/protocol'
 import type { ServiceConfig } from '../config'
-import { createHmac, timingSafeEqual } from 'node:crypto'
 import { sha256Hex, type Hasher } from '../crypto'
 import { ApiError } from '../errors'
 import type { LiveStore } from '../storage/live'
