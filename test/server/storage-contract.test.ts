@@ -203,7 +203,7 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
       const space = await backend.liveSpace(clock)
       const [a, b] = [await space.open(), await space.open()]
       const rec = pairing('p_one', clock)
-      expect(await a.createPairing(rec, [{ kind: 'qr', hash: 'qr-1' }, { kind: 'tv', hash: 'tv-1' }], ev('status'))).toBe(true)
+      expect(await a.createPairing(rec, [{ kind: 'qr', hash: 'qr-1' }, { kind: 'tv', hash: 'tv-1' }], ev('status'))).toEqual({ ok: true })
       expect(await b.getPairing('p_one')).toEqual(rec)
       expect(await b.events('p_one', 0)).toEqual([
         { id: 1, type: 'status', data: JSON.stringify({ type: 'status', state: 'created', version: 1, eventId: 1, id: 1 }), at: clock.now() },
@@ -213,10 +213,10 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
       expect(await b.getToken('phone', 'qr-1')).toBeNull()
       expect(await b.getPairing('p_none')).toBeNull()
 
-      expect(await b.createPairing(pairing('p_one', clock, { tvName: 'other' }), [{ kind: 'qr', hash: 'qr-9' }], ev('status'))).toBe(false)
+      expect(await b.createPairing(pairing('p_one', clock, { tvName: 'other' }), [{ kind: 'qr', hash: 'qr-9' }], ev('status'))).toEqual({ ok: false })
       expect((await a.getPairing('p_one'))?.tvName).toBe(rec.tvName)
       // A taken token hash refuses the whole pairing: nothing of it is stored.
-      expect(await b.createPairing(pairing('p_two', clock), [{ kind: 'user_code', hash: 'uc-2' }, { kind: 'tv', hash: 'tv-1' }], ev('status'))).toBe(false)
+      expect(await b.createPairing(pairing('p_two', clock), [{ kind: 'user_code', hash: 'uc-2' }, { kind: 'tv', hash: 'tv-1' }], ev('status'))).toEqual({ ok: false })
       expect(await a.getPairing('p_two')).toBeNull()
       expect(await a.getToken('user_code', 'uc-2')).toBeNull()
       expect(await a.events('p_two', 0)).toEqual([])
@@ -354,7 +354,7 @@ describe.each([memoryBackend, sharedBackend])('storage contract: $name', (backen
 
       // A forgotten id and its token hashes can be used again, from scratch.
       const again = pairing('p_short', clock)
-      expect(await b.createPairing(again, [{ kind: 'qr', hash: 'qr-s' }], ev('status'))).toBe(true)
+      expect(await b.createPairing(again, [{ kind: 'qr', hash: 'qr-s' }], ev('status'))).toEqual({ ok: true })
       expect(await a.getPairing('p_short')).toEqual(again)
       expect((await a.events('p_short', 0)).map((e) => e.id)).toEqual([1])
       expect(await a.getToken('qr', 'qr-s')).toEqual({ pairingId: 'p_short', used: false })

@@ -4,13 +4,15 @@
 // signature get the same answer, so the answers do not tell which device ids exist; failures are
 // limited per device (failures.ts). Dev mode opens registration only: an unsigned request is let
 // in where the route says it registers a device (`openInDev`), nowhere else.
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { DEVICE_HEADERS, DEVICE_ID_PATTERN, NONCE_PATTERN, signingHost, signingInput } from '../../core/protocol'
 import type { ServiceConfig } from '../config'
-import { hmacSha256Hex, safeEqual, sha256Hex, type Hasher } from '../crypto'
+import { sha256Hex, type Hasher } from '../crypto'
 import { ApiError } from '../errors'
 import type { LiveStore } from '../storage/live'
-import { assertNotThrottled, countFailure } from './failures'
+import { deviceIdHash } from './deviceHashes'
+import { recordAttempt } from './failures'
 
 export const DEV_DEVICE_ID = 'dev-device'
 
@@ -42,6 +44,17 @@ export interface VerifyOptions {
   devFallbackId?: string
 }
 
+/** The HMAC-SHA256 a device sends, as lowercase or uppercase hex. */
+const SIGNATURE_HEX = /^[0-9a-f]{64}$/i
+
+/** Whether `signature` is the HMAC of `input` under `key`: compared in constant time as 32 bytes. */
+function signatureMatches(key: string, input: string, signature: string): boolean {
+  const expected = createHmac('sha256', key).update(input).digest()
+  // A malformed header is compared against the expected value all the same, so its answer takes as long.
+  const given = SIGNATURE_HEX.test(signature) ? Buffer.from(signature, 'hex') : Buffer.alloc(32)
+  return timingSafeEqual(expected, given) && SIGNATURE_HEX.test(signature)
+}
+
 const mismatch = () => new ApiError(401, 'invalid_signature', 'The request signature does not match a device credential of this service.')
 
 /** The authenticated device id of a signed request (or, in dev mode on a registering route, an unsigned one). */
@@ -65,7 +78,6 @@ export async function verifyDevice(req: FastifyRequest, d: DeviceAuthDeps, opts:
   if (skew > d.config.signatureSkewS) throw new ApiError(401, 'stale_timestamp', `The request timestamp is more than ${d.config.signatureSkewS} s away from the service clock.`)
   const nonce = header(req, DEVICE_HEADERS.nonce) ?? ''
   if (!NONCE_PATTERN.test(nonce)) throw new ApiError(401, 'invalid_signature', 'X-Miitee-Nonce must be 16–64 characters from [A-Za-z0-9_-].')
-  await assertNotThrottled(d, deviceId)
   const secret = d.config.deviceCredentials.get(deviceId)
   const input = signingInput({
     method: req.method,
@@ -75,12 +87,12 @@ export async function verifyDevice(req: FastifyRequest, d: DeviceAuthDeps, opts:
     nonce,
     bodySha256: sha256Hex(req.rawBody ?? Buffer.alloc(0)),
   })
-  const matches = safeEqual(hmacSha256Hex(secret ?? NO_SECRET, input), signature.toLowerCase())
-  if (!matches || secret === undefined) {
-    await countFailure(d, deviceId)
-    throw mismatch()
-  }
-  const fresh = await d.live.putOnce(`nonce:${d.hasher.hash('device', deviceId)}:${nonce}`, 2 * d.config.signatureSkewS * 1000)
-  if (!fresh) throw new ApiError(401, 'replayed_nonce', 'This nonce was already used: the request looks replayed.')
+  const valid = signatureMatches(secret ?? NO_SECRET, input, signature) && secret !== undefined
+  // The store refuses a throttled device before it looks at `valid`, so the signature checked
+  // above tells a throttled guesser nothing; the nonce is remembered only for a valid signature.
+  const nonceKey = valid ? { key: `nonce:${deviceIdHash(d.hasher, 'device', deviceId, true)}:${nonce}`, ttlMs: 2 * d.config.signatureSkewS * 1000 } : undefined
+  const r = await recordAttempt(d, deviceId, valid, nonceKey)
+  if (r.outcome === 'failed') throw mismatch()
+  if (r.outcome === 'replayed') throw new ApiError(401, 'replayed_nonce', 'This nonce was already used: the request looks replayed.')
   return deviceId
 }

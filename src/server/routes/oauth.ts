@@ -14,7 +14,7 @@ import {
   qrUrl,
 } from '../../core/protocol'
 import { hasDeviceSignature, verifyDevice } from '../auth/device'
-import { assertNotThrottled, countFailure } from '../auth/failures'
+import { recordAttempt } from '../auth/failures'
 import { acceptForms } from '../plugins/bodyParsers'
 import { safeEqual } from '../crypto'
 import { ApiError, OAuthError } from '../errors'
@@ -73,19 +73,17 @@ export default async function oauthRoutes(app: FastifyInstance) {
   async function checkSecret(id: string | undefined, secret: string): Promise<string> {
     const failed = () => new OAuthError(401, 'invalid_client', 'Client authentication failed.', { headers: { 'www-authenticate': 'Basic' } })
     if (id === undefined || !DEVICE_ID_PATTERN.test(id)) throw failed()
+    const known = app.config.deviceCredentials.get(id)
+    // Compare even for an unknown client so timing does not tell which ids exist.
+    const ok = safeEqual(known ?? '\0unknown-client', secret) && known !== undefined
+    let outcome: string
     try {
-      await assertNotThrottled(app, id)
+      outcome = (await recordAttempt(app, id, ok)).outcome
     } catch (e) {
       if (e instanceof ApiError) throw new OAuthError(429, 'invalid_client', e.message, { headers: { 'retry-after': String(e.extra.retryAfter ?? 60) } })
       throw e
     }
-    const known = app.config.deviceCredentials.get(id)
-    // Compare even for an unknown client so timing does not tell which ids exist.
-    const ok = safeEqual(known ?? '\0unknown-client', secret) && known !== undefined
-    if (!ok) {
-      await countFailure(app, id)
-      throw failed()
-    }
+    if (outcome !== 'ok') throw failed()
     return id
   }
 

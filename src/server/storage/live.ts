@@ -74,6 +74,32 @@ export interface CounterResult {
   resetAt: number
 }
 
+/** A per-key limit counted in the same step as the write it guards (fixed window, as `incr`). */
+export interface CountedLimit {
+  key: string
+  /** The write is refused once the count in the window exceeds this. */
+  max: number
+  windowMs: number
+}
+
+/** How a pairing creation went: `limited` carries the counter when the limit refused it. */
+export type CreateResult = { ok: true } | { ok: false; limited?: CounterResult }
+
+/** One device authentication attempt, decided by the store in one step. */
+export interface AuthAttempt {
+  /** The failure counter of the device (fixed window, as `incr`). */
+  failureKey: string
+  /** The attempt is refused, unchecked and uncounted, while the window holds this many failures. */
+  maxFailures: number
+  failureWindowMs: number
+  /** Whether the credential checked out: false counts a failure. */
+  valid: boolean
+  /** Set once when the credential is valid (SET NX PX): a replay finds it set. */
+  nonce?: { key: string; ttlMs: number }
+}
+
+export type AuthOutcome = { outcome: 'ok' } | { outcome: 'failed' } | { outcome: 'replayed' } | { outcome: 'throttled'; resetAt: number }
+
 export interface PaceResult {
   ok: boolean
   /** Interval in force after this poll, seconds. */
@@ -81,8 +107,11 @@ export interface PaceResult {
 }
 
 export interface LiveStore {
-  /** Stores a new pairing, its token indexes and its first event; false when a token hash is taken. */
-  createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent): Promise<boolean>
+  /**
+   * Stores a new pairing, its token indexes and its first event; not ok when the id or a token
+   * hash is taken. With `limit`, first counts one against it and stores nothing when over.
+   */
+  createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent, limit?: CountedLimit): Promise<CreateResult>
   getPairing(id: string): Promise<PairingRecord | null>
   /** Replaces the pairing when its version is still `expectedVersion` and appends `event`. */
   casPairing(id: string, expectedVersion: number, next: PairingRecord, event?: NewEvent): Promise<{ ok: boolean; record?: PairingRecord; event?: StoredEvent }>
@@ -107,6 +136,8 @@ export interface LiveStore {
    * previous one is refused and raises the interval by `increment` (up to `max`).
    */
   pace(key: string, intervalS: number, opts: { tolerance: number; increment: number; max: number; ttlMs: number }): Promise<PaceResult>
+  /** Throttle check, failure count and nonce of one authentication, atomically (see AuthAttempt). */
+  authAttempt(a: AuthAttempt): Promise<AuthOutcome>
   /** Sets `key` if absent (SET NX PX): true when this call set it. */
   putOnce(key: string, ttlMs: number): Promise<boolean>
   release(key: string): Promise<void>

@@ -1,6 +1,10 @@
 // In-memory LiveStore: the zero set-up default for one service process.
 import type {
+  AuthAttempt,
+  AuthOutcome,
+  CountedLimit,
   CounterResult,
+  CreateResult,
   IdempotencyBegin,
   LiveStore,
   NewEvent,
@@ -59,14 +63,18 @@ export class MemoryLiveStore implements LiveStore {
     this.sweeper.unref()
   }
 
-  async createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent): Promise<boolean> {
-    if (this.pairings.has(record.id)) return false
-    for (const t of tokens) if (this.liveToken(t.kind, t.hash)) return false
+  async createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent, limit?: CountedLimit): Promise<CreateResult> {
+    if (limit) {
+      const c = this.count(limit.key, limit.windowMs)
+      if (c.count > limit.max) return { ok: false, limited: c }
+    }
+    if (this.pairings.has(record.id)) return { ok: false }
+    for (const t of tokens) if (this.liveToken(t.kind, t.hash)) return { ok: false }
     for (const t of tokens) this.tokensOf(t.kind).set(t.hash, { pairingId: record.id, used: false })
     const stored = { ...record, eventId: 1 }
     const ev: StoredEvent = { id: 1, type: event.type, data: event.data(stored, 1), at: this.now() }
     this.pairings.set(record.id, { record: stored, events: [ev], lastEventId: 1 })
-    return true
+    return { ok: true }
   }
 
   // getPairing, getToken and pace run on every status poll. They are plain functions returning
@@ -134,6 +142,10 @@ export class MemoryLiveStore implements LiveStore {
   }
 
   async incr(key: string, windowMs: number): Promise<CounterResult> {
+    return this.count(key, windowMs)
+  }
+
+  private count(key: string, windowMs: number): CounterResult {
     const now = this.now()
     const c = this.counters.get(key)
     if (!c || c.expiresAt <= now) {
@@ -146,9 +158,24 @@ export class MemoryLiveStore implements LiveStore {
   }
 
   async peek(key: string): Promise<CounterResult> {
+    return this.peekNow(key)
+  }
+
+  private peekNow(key: string): CounterResult {
     const now = this.now()
     const c = this.counters.get(key)
     return c && c.expiresAt > now ? { count: c.value, resetAt: c.expiresAt } : { count: 0, resetAt: now }
+  }
+
+  async authAttempt(a: AuthAttempt): Promise<AuthOutcome> {
+    const failures = this.peekNow(a.failureKey)
+    if (failures.count >= a.maxFailures) return { outcome: 'throttled', resetAt: failures.resetAt }
+    if (!a.valid) {
+      this.count(a.failureKey, a.failureWindowMs)
+      return { outcome: 'failed' }
+    }
+    if (a.nonce && !this.setOnce(a.nonce.key, a.nonce.ttlMs)) return { outcome: 'replayed' }
+    return { outcome: 'ok' }
   }
 
   /** Counters held now (expired ones included until swept). */
@@ -181,6 +208,10 @@ export class MemoryLiveStore implements LiveStore {
   }
 
   async putOnce(key: string, ttlMs: number): Promise<boolean> {
+    return this.setOnce(key, ttlMs)
+  }
+
+  private setOnce(key: string, ttlMs: number): boolean {
     const now = this.now()
     const exp = this.once.get(key)
     if (exp !== undefined && exp > now) return false

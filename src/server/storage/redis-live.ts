@@ -7,9 +7,14 @@
 // Pub/sub only wakes waiters: what they send is always re-read from the stream.
 import type Redis from 'ioredis'
 import { openRedis, ScriptRunner, type RedisConnectOptions } from './redis/client'
+import { decodeRecord, encodeRecord, type RecordFields } from './redis/record-fields'
 import * as S from './redis/scripts'
 import type {
+  AuthAttempt,
+  AuthOutcome,
+  CountedLimit,
   CounterResult,
+  CreateResult,
   IdempotencyBegin,
   LiveStore,
   NewEvent,
@@ -31,8 +36,6 @@ export interface RedisLiveOptions extends RedisConnectOptions {
   /** The service clock (ms since the epoch). */
   clock?: () => number
 }
-
-type RecordFields = Record<string, string>
 
 export class RedisLiveStore implements LiveStore {
   private readonly scripts: ScriptRunner
@@ -98,16 +101,29 @@ export class RedisLiveStore implements LiveStore {
 
   // ---- pairings ---------------------------------------------------------------------------
 
-  async createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent): Promise<boolean> {
+  async createPairing(record: PairingRecord, tokens: { kind: TokenKind; hash: string }[], event: NewEvent, limit?: CountedLimit): Promise<CreateResult> {
     const now = this.now()
     const stored: PairingRecord = { ...record, eventId: 1 }
     const fields = encodeRecord(stored)
-    const r = await this.scripts.run(
-      S.CREATE,
-      [this.pairingKey(record.id), this.streamKey(record.id), ...tokens.map((t) => this.tokenKey(t.kind, t.hash))],
-      [now, this.pairingTtl(stored, now), stored.purgeAt, record.id, event.type, event.data(stored, 1), fields.length / 2, ...fields],
-    )
-    return r === 1
+    const keys = [this.pairingKey(record.id), this.streamKey(record.id)]
+    if (limit) keys.push(this.counterKey(limit.key))
+    for (const t of tokens) keys.push(this.tokenKey(t.kind, t.hash))
+    const r = (await this.scripts.run(S.CREATE, keys, [
+      now,
+      this.pairingTtl(stored, now),
+      stored.purgeAt,
+      record.id,
+      event.type,
+      event.data(stored, 1),
+      limit ? limit.max : '',
+      limit ? limit.windowMs : 0,
+      limit ? now + limit.windowMs : 0,
+      fields.length / 2,
+      ...fields,
+    ])) as (number | string)[]
+    if (r[0] === 1) return { ok: true }
+    if (r[0] === 2) return { ok: false, limited: { count: Number(r[1]), resetAt: Number(r[2]) } }
+    return { ok: false }
   }
 
   async getPairing(id: string): Promise<PairingRecord | null> {
@@ -207,15 +223,19 @@ export class RedisLiveStore implements LiveStore {
 
   // ---- limits, pacing, set-once keys -----------------------------------------------------------
 
+  private counterKey(key: string): string {
+    return `${this.prefix}c:${key}`
+  }
+
   async incr(key: string, windowMs: number): Promise<CounterResult> {
     const now = this.now()
-    const r = (await this.scripts.run(S.INCR, [`${this.prefix}c:${key}`], [now, windowMs, now + windowMs])) as [number, string]
+    const r = (await this.scripts.run(S.INCR, [this.counterKey(key)], [now, windowMs, now + windowMs])) as [number, string]
     return { count: Number(r[0]), resetAt: Number(r[1]) }
   }
 
   async peek(key: string): Promise<CounterResult> {
     const now = this.now()
-    const [n, reset] = await this.client.hmget(`${this.prefix}c:${key}`, 'n', 'reset')
+    const [n, reset] = await this.client.hmget(this.counterKey(key), 'n', 'reset')
     return n !== null && reset !== null && Number(reset) > now ? { count: Number(n), resetAt: Number(reset) } : { count: 0, resetAt: now }
   }
 
@@ -229,13 +249,28 @@ export class RedisLiveStore implements LiveStore {
     return { ok: r[0] === 1, interval: Number(r[1]) }
   }
 
+  async authAttempt(a: AuthAttempt): Promise<AuthOutcome> {
+    const now = this.now()
+    const keys = [this.counterKey(a.failureKey)]
+    if (a.nonce) keys.push(this.onceKey(a.nonce.key))
+    const ttl = a.nonce?.ttlMs ?? 0
+    const r = (await this.scripts.run(S.AUTH_ATTEMPT, keys, [now, a.maxFailures, a.failureWindowMs, now + a.failureWindowMs, a.valid ? 1 : 0, ttl, now + ttl])) as string[]
+    if (r[0] === 'throttled') return { outcome: 'throttled', resetAt: Number(r[1]) }
+    if (r[0] === 'failed' || r[0] === 'replayed') return { outcome: r[0] }
+    return { outcome: 'ok' }
+  }
+
+  private onceKey(key: string): string {
+    return `${this.prefix}o:${key}`
+  }
+
   async putOnce(key: string, ttlMs: number): Promise<boolean> {
     const now = this.now()
-    return (await this.scripts.run(S.PUT_ONCE, [`${this.prefix}o:${key}`], [now, ttlMs, now + ttlMs])) === 1
+    return (await this.scripts.run(S.PUT_ONCE, [this.onceKey(key)], [now, ttlMs, now + ttlMs])) === 1
   }
 
   async release(key: string): Promise<void> {
-    await this.client.del(`${this.prefix}o:${key}`)
+    await this.client.del(this.onceKey(key))
   }
 
   // ---- idempotency ------------------------------------------------------------------------
@@ -284,17 +319,4 @@ function safeCall(fn: () => void): void {
   } catch {
     // a listener's failure is its own
   }
-}
-
-/** One hash field per record member, JSON-encoded (absent members have no field). */
-function encodeRecord(rec: PairingRecord): string[] {
-  const out: string[] = []
-  for (const [k, v] of Object.entries(rec)) if (v !== undefined) out.push(k, JSON.stringify(v))
-  return out
-}
-
-function decodeRecord(h: RecordFields): PairingRecord {
-  const rec: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(h)) if (!k.startsWith('_')) rec[k] = JSON.parse(v)
-  return rec as unknown as PairingRecord
 }

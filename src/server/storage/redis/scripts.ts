@@ -30,29 +30,51 @@ export const MAX_EVENTS = 64
 
 const script = (name: string, lua: string): Script => ({ name, lua: lua.trim() })
 
+/** Fixed-window count in Lua, shared by INCR and the scripts that count in the same step. */
+const COUNT_FN = `
+local function count(key, now, windowMs, windowEnd)
+  local reset = redis.call('HGET', key, 'reset')
+  if not reset or tonumber(reset) <= now then
+    redis.call('DEL', key)
+    redis.call('HSET', key, 'n', '1', 'reset', windowEnd)
+    redis.call('PEXPIRE', key, windowMs)
+    return 1, windowEnd
+  end
+  return redis.call('HINCRBY', key, 'n', 1), reset
+end
+`
+
 /**
- * KEYS: pairing, stream, token keys…
- * ARGV: now, ttl ms, purgeAt, pairing id, event type, event data, field count, field, value, …
- * → 1 stored, 0 when the id or a token hash is taken by a live pairing.
+ * KEYS: pairing, stream, [limit counter], token keys…
+ * ARGV: now, ttl ms, purgeAt, pairing id, event type, event data, limit max ('' for no limit),
+ *       limit window ms, limit window end, field count, field, value, …
+ * → {1} stored; {0} the id or a token hash is taken by a live pairing; {2, count, window end}
+ *   the limit, counted first, refused it.
  */
 export const CREATE = script(
   'create',
-  `
+  `${COUNT_FN}
 local now = tonumber(ARGV[1])
+local firstToken = 3
+if ARGV[7] ~= '' then
+  firstToken = 4
+  local n, reset = count(KEYS[3], now, ARGV[8], ARGV[9])
+  if n > tonumber(ARGV[7]) then return {2, n, reset} end
+end
 local purge = redis.call('HGET', KEYS[1], 'purgeAt')
-if purge and tonumber(purge) > now then return 0 end
-for i = 3, #KEYS do
+if purge and tonumber(purge) > now then return {0} end
+for i = firstToken, #KEYS do
   local tp = redis.call('HGET', KEYS[i], 'purge')
-  if tp and tonumber(tp) > now then return 0 end
+  if tp and tonumber(tp) > now then return {0} end
 end
 redis.call('DEL', KEYS[1], KEYS[2])
 redis.call('XADD', KEYS[2], 'MAXLEN', '${MAX_EVENTS}', '1-0', 'type', ARGV[5], 'data', ARGV[6], 'at', ARGV[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[2])
-local n = tonumber(ARGV[7])
+local nf = tonumber(ARGV[10])
 local fields = {}
-for i = 1, n * 2 do fields[i] = ARGV[7 + i] end
+for i = 1, nf * 2 do fields[i] = ARGV[10 + i] end
 local tokens = {}
-for i = 3, #KEYS do
+for i = firstToken, #KEYS do
   tokens[#tokens + 1] = KEYS[i]
   redis.call('DEL', KEYS[i])
   redis.call('HSET', KEYS[i], 'pid', ARGV[4], 'used', '0', 'purge', ARGV[3])
@@ -62,7 +84,7 @@ fields[#fields + 1] = '_tokens'
 fields[#fields + 1] = table.concat(tokens, ' ')
 redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+return {1}
 `,
 )
 
@@ -160,15 +182,34 @@ return redis.call('XRANGE', KEYS[2], ARGV[2], '+')
 /** Fixed window. KEYS: counter   ARGV: now, window ms, window end   → {count, window end} */
 export const INCR = script(
   'incr',
-  `
-local reset = redis.call('HGET', KEYS[1], 'reset')
-if not reset or tonumber(reset) <= tonumber(ARGV[1]) then
-  redis.call('DEL', KEYS[1])
-  redis.call('HSET', KEYS[1], 'n', '1', 'reset', ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return {1, ARGV[3]}
+  `${COUNT_FN}
+local n, reset = count(KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3])
+return {n, reset}
+`,
+)
+
+/**
+ * One device authentication (throttle check, failure count, nonce) in one step.
+ * KEYS: failure counter, [nonce key]
+ * ARGV: now, max failures, window ms, window end, valid (1/0), nonce ttl ms, nonce deadline
+ * → {'throttled', window end} | {'failed'} | {'replayed'} | {'ok'}
+ */
+export const AUTH_ATTEMPT = script(
+  'auth_attempt',
+  `${COUNT_FN}
+local now = tonumber(ARGV[1])
+local c = redis.call('HMGET', KEYS[1], 'n', 'reset')
+if c[1] and c[2] and tonumber(c[2]) > now and tonumber(c[1]) >= tonumber(ARGV[2]) then return {'throttled', c[2]} end
+if ARGV[5] ~= '1' then
+  count(KEYS[1], now, ARGV[3], ARGV[4])
+  return {'failed'}
 end
-return {redis.call('HINCRBY', KEYS[1], 'n', 1), reset}
+if #KEYS < 2 then return {'ok'} end
+if redis.call('SET', KEYS[2], ARGV[7], 'NX', 'PX', ARGV[6]) then return {'ok'} end
+local deadline = tonumber(redis.call('GET', KEYS[2]) or '0')
+if deadline and deadline > now then return {'replayed'} end
+redis.call('SET', KEYS[2], ARGV[7], 'PX', ARGV[6])
+return {'ok'}
 `,
 )
 
@@ -255,4 +296,4 @@ return 1
 `,
 )
 
-export const ALL_SCRIPTS = [CREATE, CAS, ADD_TOKEN, USE_TOKEN, EVENTS, INCR, PACE, PUT_ONCE, IDEM_BEGIN, IDEM_COMPLETE, IDEM_ABORT]
+export const ALL_SCRIPTS = [CREATE, CAS, ADD_TOKEN, USE_TOKEN, EVENTS, INCR, AUTH_ATTEMPT, PACE, PUT_ONCE, IDEM_BEGIN, IDEM_COMPLETE, IDEM_ABORT]
