@@ -18,7 +18,7 @@ const ROOT = resolve(__dirname, '..')
 export const FEATURES = ['pairing']
 
 /** Replaces imports of the first bundle's modules with the instances it exposes. */
-function hostModules(root: string, featureDir: string): Plugin {
+export function hostModules(root: string, featureDir: string): Plugin {
   const TV_SRC = join(root, 'src/tv')
   const { keys, global } = readHostModules(root)
   return {

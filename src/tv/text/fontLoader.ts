@@ -1,6 +1,7 @@
 import { bootHandoff, type StartedFace } from '../startup/bootHandoff'
 import { absoluteUrl } from '../services/staticBase'
 import { log } from '../qa/testHook'
+import { documentFontFace } from '../startup/legacy/cssFontFace'
 
 export interface FontSpec {
   family: string
@@ -23,8 +24,8 @@ function start(font: FontSpec): StartedFace {
   const key = JSON.stringify([font.family, font.descriptors ?? {}, urls])
   let s = started.get(key)
   if (!s) {
-    const face = new FontFace(font.family, urls.map((u) => `url(${u})`).join(', '), font.descriptors ?? {})
-    ;(document.fonts as unknown as { add(f: FontFace): void }).add(face)
+    // A FontFace in document.fonts; an @font-face rule where the engine has no document.fonts.
+    const face = documentFontFace(font.family, urls.map((u) => `url(${u})`).join(', '), font.descriptors ?? {}) as unknown as FontFace
     s = { face, loaded: face.load() }
     started.set(key, s)
   }
@@ -63,10 +64,10 @@ let gaveUp = false
 
 function giveUpOnPendingFaces(): void {
   gaveUp = true
-  const set = document.fonts as unknown as { delete?(face: FontFace): boolean }
+  const set = document.fonts as unknown as { delete?(face: FontFace): boolean } | undefined
   for (const s of startedFaces().values()) {
     // Out of the set, a face no longer holds back document.fonts.load() nor Lightning's text.
-    if (s.face.status !== 'loaded' && s.face.status !== 'error') set.delete?.(s.face)
+    if (s.face.status !== 'loaded' && s.face.status !== 'error') set?.delete?.(s.face)
   }
   log(`fonts not loaded after ${FONT_WAIT_MS} ms: text is drawn with the fallback font`)
 }
