@@ -4,7 +4,7 @@
 set -euo pipefail
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-for p in chromium fonts-noto-cjk cog wpewebkit-driver libwpewebkit-1.1-0 libwpebackend-fdo-1.0-1 libegl-mesa0 redis-server postgresql; do
+for p in chromium fonts-noto-cjk cog wpewebkit-driver libwpewebkit-1.1-0 libwpebackend-fdo-1.0-1 libegl-mesa0 python3-pyqt5.qtwebkit xvfb xauth redis-server postgresql; do
   have "$p" || need+=("$p")
 done
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi

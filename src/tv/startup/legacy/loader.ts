@@ -97,7 +97,7 @@ export function showUnsupported(language: 'zh-CN' | 'en-US'): HTMLElement {
   var s = el.style
   s.color = '#ffffff'
   s.backgroundColor = '#101418'
-  s.fontSize = '40px'
+  s.fontSize = '48px'
   s.lineHeight = '1.5'
   s.padding = '10% 10%'
   s.margin = '0'
