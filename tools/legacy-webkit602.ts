@@ -160,9 +160,10 @@ export function applyWebkit602Fixes(source: string): { code: string; counts: Rec
   // Wrapping fixes come as an opening and a closing edit: count the openings.
   for (const e of edits) if (e.text !== ')') counts[e.fix]++
   // From the end, so that earlier offsets stay valid. At one offset the edit applied first ends up
-  // last: a line break after a closing parenthesis, that after anything opened there.
-  const rank = (e: Edit) => (e.fix === 'long-line' ? 0 : e.text === ')' ? 1 : 2)
-  edits.sort((a, b) => b.start - a.start || rank(a) - rank(b))
+  // last, and the text there reads: what ends the code before it (a closing parenthesis, a bind),
+  // the line break, what opens the code after it, then a replaced name.
+  const place = (e: Edit) => (e.end > e.start ? 3 : e.text === ')' || e.fix === 'console-method' ? 0 : e.fix === 'long-line' ? 1 : 2)
+  edits.sort((a, b) => b.start - a.start || place(b) - place(a))
   let code = source
   for (const e of edits) code = code.slice(0, e.start) + e.text + code.slice(e.end)
   return { code, counts, refused }

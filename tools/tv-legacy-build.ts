@@ -143,6 +143,8 @@ export async function buildTvLegacy(distDir = join(ROOT, 'dist/es6'), opts: { ro
     }
     writeFileSync(f.file, fixed.code)
     f.webkit602 = fixed.counts
+    const broken = syntaxViolation(f.file, 2015)
+    if (broken) throw new LegacyBuildError('LEGACY_WEBKIT602', `${relative(root, broken.file)}:${broken.line}:${broken.column}: the WebKit 602 rewrite left invalid ES2015: ${broken.message} (made from ${f.from})`)
   }
 
   const config: LoaderConfig = { modern, legacy, modernSyntax: probeFor(level), polyfilled: POLYFILLS.map((p) => p.global) }
