@@ -95,6 +95,8 @@ export function webkit602Edits(source: string): { edits: Edit[]; refused: Refusa
   const stack: AnyNode[] = [ast]
   // Member expressions that are called or written (a console method called as one keeps its this).
   const callees = new Set<AnyNode>()
+  // One line break per offset (a block and the statement or method it ends share theirs).
+  const lineBreaks = new Set<number>()
   while (stack.length) {
     const node = stack.pop()!
     if (node.type === 'CallExpression' || node.type === 'NewExpression') callees.add(node.callee as AnyNode)
@@ -143,7 +145,8 @@ export function webkit602Edits(source: string): { edits: Edit[]; refused: Refusa
     const endsLine = (/(Statement|Declaration)$/.test(node.type) && node.type !== 'VariableDeclaration') || node.type === 'MethodDefinition' || (node.type === 'Property' && isFunction(node.value))
     // A declaration ends at its `;` only as a statement (not as a for-loop head).
     const declarationStatement = node.type === 'VariableDeclaration' && source[node.end - 1] === ';'
-    if ((endsLine || declarationStatement) && source[node.end] !== undefined && !/[\n\r]/.test(source[node.end])) {
+    if ((endsLine || declarationStatement) && source[node.end] !== undefined && !/[\n\r]/.test(source[node.end]) && !lineBreaks.has(node.end)) {
+      lineBreaks.add(node.end)
       edits.push({ fix: 'long-line', start: node.end, end: node.end, text: '\n' })
     }
     if (node.type === 'VariableDeclarator') named(node.id as AnyNode, node.init as AnyNode | undefined)
