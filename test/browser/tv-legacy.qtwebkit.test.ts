@@ -71,6 +71,8 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     expect(choice.missing).toContain('modern syntax')
     expect(choice.scripts.every((s) => s.startsWith('./js/legacy/'))).toBe(true)
     expect(choice.failed).toEqual([])
+    // Lightning draws with WebGL here (its mode 0).
+    expect(await qt.execute<number>('return window.__miitee.app.stage._mode')).toBe(0)
     expect(gate.gate).toMatchObject({ pageIndex: 0 })
     expect(await focused()).toBe('B_agree')
     expect(await storage(ACCEPTANCE_KEY)).toBeNull()
@@ -149,6 +151,27 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     expect(receipts).toHaveLength(1)
     expect(statuses(receipts[0])).toEqual({ bluetooth: 'granted', network: 'denied' })
     expect(await pageErrors()).toEqual([])
+  })
+
+  it('without WebGL, Lightning draws the gate and the reader with its Canvas2D renderer', async () => {
+    const noGl = await startQtWebKit({ webgl: false })
+    try {
+      await noGl.navigate(`${svc.url}/`, 'localStorage.clear()')
+      expect(await noGl.execute<boolean>('var c = document.createElement("canvas"); return !(c.getContext("webgl") || c.getContext("experimental-webgl"))')).toBe(true)
+      const probe = () => noGl.execute<{ route: string; mode: number; reader: unknown } | null>('var h = window.__miitee; return h && h.ready ? { route: h.route, mode: h.app.stage._mode, reader: h.state.reader || null } : null')
+      const gate = (await noGl.until(probe, (s) => s?.route === 'gate', 'the consent gate'))!
+      expect(gate.mode).toBe(1)
+      notBlank(await noGl.screenshot('qtwebkit-canvas2d-gate'))
+      await noGl.press('Enter')
+      await noGl.until(probe, (s) => s?.route === 'policy' && !!s.reader, 'the reader')
+      await noGl.press('Down', 2)
+      await noGl.press('Enter')
+      await noGl.press('Right')
+      notBlank(await noGl.screenshot('qtwebkit-canvas2d-reading'))
+      expect((await noGl.readConsole()).filter((m) => m.text.startsWith('pageerror'))).toEqual([])
+    } finally {
+      await noGl.close()
+    }
   })
 
   for (const [language, text] of [

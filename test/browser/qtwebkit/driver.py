@@ -72,7 +72,9 @@ class Driver:
         self.messages = []
         settings = QWebSettings.globalSettings()
         storage = tempfile.mkdtemp(prefix='miitee-qtwebkit-')
-        for attr in (QWebSettings.WebGLEnabled, QWebSettings.LocalStorageEnabled, QWebSettings.JavascriptEnabled,
+        # QTWEBKIT_WEBGL=0: an engine without WebGL (many TVs of that generation lack it in the browser).
+        settings.setAttribute(QWebSettings.WebGLEnabled, os.environ.get('QTWEBKIT_WEBGL', '1') != '0')
+        for attr in (QWebSettings.LocalStorageEnabled, QWebSettings.JavascriptEnabled,
                      QWebSettings.AcceleratedCompositingEnabled, QWebSettings.OfflineStorageDatabaseEnabled):
             settings.setAttribute(attr, True)
         settings.setLocalStoragePath(storage)

@@ -54,13 +54,13 @@ interface Answer {
 }
 
 /** Starts the driver in a 1920×1080 view (the Lightning stage's own size, so one CSS px is one stage px). */
-export async function startQtWebKit(opts: { width?: number; height?: number; startTimeoutMs?: number } = {}): Promise<QtWebKitSession> {
+export async function startQtWebKit(opts: { width?: number; height?: number; startTimeoutMs?: number; /** false: no WebGL in the engine */ webgl?: boolean } = {}): Promise<QtWebKitSession> {
   requireBinary('xvfb-run', QTWEBKIT_PACKAGES)
   requireBinary(PYTHON, QTWEBKIT_PACKAGES)
   const width = opts.width ?? 1920
   const height = opts.height ?? 1080
   const child: ChildProcess = spawn('xvfb-run', ['-a', '-s', `-screen 0 ${width}x${height}x24`, PYTHON, DRIVER], {
-    env: { ...process.env, QTWEBKIT_WIDTH: String(width), QTWEBKIT_HEIGHT: String(height), XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+    env: { ...process.env, QTWEBKIT_WIDTH: String(width), QTWEBKIT_HEIGHT: String(height), QTWEBKIT_WEBGL: opts.webgl === false ? '0' : '1', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
   const stderr: string[] = []

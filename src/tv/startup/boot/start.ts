@@ -32,10 +32,34 @@ function deploymentSettings(): Promise<Settings> {
   )
 }
 
+/** Whether this engine gives a WebGL context (some TV browsers have the constructor but no context). */
+function webglContext(): boolean {
+  try {
+    const c = document.createElement('canvas')
+    const gl = (c.getContext('webgl') || c.getContext('experimental-webgl')) as WebGLRenderingContext | null
+    // Given back at once: engines allow only a few contexts.
+    gl?.getExtension('WEBGL_lose_context')?.loseContext()
+    return !!gl
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Lightning takes WebGL for granted wherever WebGLRenderingContext exists and stops when it gets
+ * no context: such an engine gets Lightning's Canvas2D renderer instead.
+ */
+function withRenderer(appSettings: Settings): Settings {
+  const stage = (appSettings.stage ?? {}) as Settings
+  if (stage.canvas2d || webglContext()) return appSettings
+  console.warn('Miitee TV: no WebGL context here: drawing with Canvas2D')
+  return mergeSettings(appSettings, { stage: { canvas2d: true } })
+}
+
 const start = __MIITEE_START__
 void deploymentSettings().then((config) => {
   const exported = (window as unknown as Record<string, AppEntry | { default: AppEntry }>)[start.appId]
   const entry = typeof exported === 'function' ? exported : exported.default
-  const app = entry(mergeSettings(start.appSettings, config), start.platformSettings, {})
+  const app = entry(withRenderer(mergeSettings(start.appSettings, config)), start.platformSettings, {})
   document.body.appendChild(app.stage.getCanvas())
 })
