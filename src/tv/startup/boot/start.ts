@@ -52,7 +52,7 @@ function webglContext(): boolean {
 function withRenderer(appSettings: Settings): Settings {
   const stage = (appSettings.stage ?? {}) as Settings
   if (stage.canvas2d || webglContext()) return appSettings
-  console.warn('Miitee TV: no WebGL context here: drawing with Canvas2D')
+  log('no WebGL context here: Lightning draws with Canvas2D')
   return mergeSettings(appSettings, { stage: { canvas2d: true } })
 }
 
