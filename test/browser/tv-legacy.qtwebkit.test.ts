@@ -6,14 +6,17 @@
 // phone claims and asks, the viewer decides with the remote, and the ledger holds exactly one
 // record. Where even the legacy build cannot run, the page says so in the UI language.
 // Screenshots: artifacts/screenshots/qtwebkit-*.png.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, type ChromiumSession } from './harness/chromium'
 import { requireBuild } from './harness/common'
 import { CONSENT_PROBE, decideOnTv, type Remote } from './harness/consent'
-import { requireDist, stageDist, type StagedDist } from './harness/dist'
+import { cdnHeaders, requireDist, stageDist, type StagedDist } from './harness/dist'
 import { decodeQrPng, openableUrl, QR_URL_PATTERN, receiptsOf, startServiceProcess, statuses, type PairHookState, type ServiceProcess } from './harness/pairing'
 import { newPhoneContext } from './harness/phone'
 import { assertNotBlank, decodePng, imageStats } from './harness/png'
+import { startStaticServer, type StaticServer } from './harness/server'
 import { ACCEPTANCE_KEY, PREFERENCES_KEY, servedPolicyEntry, type HookSnapshot } from './harness/tv'
 import { startQtWebKit, type QtShot, type QtWebKitSession } from './qtwebkit/session'
 
@@ -29,13 +32,21 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
   let svc: ServiceProcess
   let qt: QtWebKitSession
   let phone: ChromiumSession
-  let staged: StagedDist
+  let cdn: StaticServer
+  const staged: StagedDist[] = []
 
   beforeAll(async () => {
     requireBuild()
     requireDist()
-    staged = stageDist({ withPhonePage: true })
-    svc = await startServiceProcess({ env: { STATIC_DIR: staged.dir } })
+    const served = stageDist({ withPhonePage: true })
+    const cdnCopy = stageDist({})
+    staged.push(served, cdnCopy)
+    // Another origin (a CDN) with the CSP it would send, listed in the service's TV_ORIGINS.
+    const headers: Record<string, string> = {}
+    cdn = await startStaticServer(cdnCopy.dir, { headers })
+    svc = await startServiceProcess({ env: { STATIC_DIR: served.dir, TV_ORIGINS: new URL(cdn.url).origin } })
+    Object.assign(headers, cdnHeaders(svc.url))
+    writeFileSync(join(cdnCopy.dir, 'config.json'), JSON.stringify({ pairingServiceUrl: svc.url }))
     qt = await startQtWebKit()
     phone = await launchChromium()
   })
@@ -43,7 +54,8 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     await qt?.close()
     await phone?.close()
     await svc?.close()
-    staged?.close()
+    await cdn?.close()
+    for (const s of staged) s.close()
   })
 
   const state = () => qt.execute<HookSnapshot | null>('var h = window.__miitee; return h ? JSON.parse(JSON.stringify({ ready: h.ready, route: h.route, gate: h.state.gate, reader: h.state.reader })) : null')
@@ -109,14 +121,15 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     expect(await pageErrors()).toEqual([])
   })
 
-  it('#pair: the QR read from its screenshot, a Chromium phone claims, the viewer decides with the remote, one ledger record', async () => {
+  /** From the app's current screen: #pair, the QR from the screenshot, a phone claims and asks, the remote decides, one ledger record. */
+  async function pairThroughTv(name = ''): Promise<void> {
     await qt.execute('location.hash = "#pair"')
     const shown = (await until(pair, (p) => p?.phase === 'waiting' && !!p.qrUrl, 'a code on screen', 20_000))!
     // The feature came as the legacy build's classic script (no import() in WebKit 602).
     expect(await qt.execute<string[]>('return [].map.call(document.querySelectorAll("script[src*=features]"), function (s) { return s.getAttribute("src") })')).toEqual([
       expect.stringMatching(/\/js\/legacy\/features\/pairing\.js$/),
     ])
-    const shot = await qt.screenshot('qtwebkit-5-pair-waiting')
+    const shot = await qt.screenshot(`qtwebkit-5-pair-waiting${name}`)
     const qr = decodeQrPng(shot.png)
     expect(qr, `a QR code decodable in ${shot.path}`).not.toBeNull()
     expect(qr!.text).toBe(shown.qrUrl)
@@ -138,7 +151,7 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
       for (const s of ['bluetooth', 'network']) await page.tap(`label[for=scope-${s}]`)
       await page.tap('#choose-submit')
       await until(pair, (p) => p?.phase === 'consent', 'the consent overlay')
-      notBlank(await qt.screenshot('qtwebkit-6-consent'))
+      notBlank(await qt.screenshot(`qtwebkit-6-consent${name}`))
       await decideOnTv(remote, { bluetooth: 'granted', network: 'denied' })
       const recorded = (await until(pair, (p) => p?.phase === 'recorded', 'recorded'))!
       expect(recorded.decisions).toEqual({ bluetooth: 'granted', network: 'denied' })
@@ -146,11 +159,25 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     } finally {
       await context.close()
     }
-    notBlank(await qt.screenshot('qtwebkit-7-recorded'))
+    notBlank(await qt.screenshot(`qtwebkit-7-recorded${name}`))
     const receipts = await receiptsOf(svc.dataDir, shown.pairingId!)
     expect(receipts).toHaveLength(1)
     expect(statuses(receipts[0])).toEqual({ bluetooth: 'granted', network: 'denied' })
     expect(await pageErrors()).toEqual([])
+  }
+
+  it('#pair: the QR read from its screenshot, a Chromium phone claims, the viewer decides with the remote, one ledger record', async () => {
+    await pairThroughTv()
+  })
+
+  it('served from another origin listed in TV_ORIGINS (the service URL from config.json): gate → 同意 → #pair → pairs, CORS through XMLHttpRequest', async () => {
+    await qt.navigate(cdn.url, 'localStorage.clear()')
+    await until(state, (s) => !!s?.ready && s.route === 'gate', 'the consent gate')
+    expect((await engine())!.build).toBe('legacy')
+    await qt.press('Enter')
+    await until(state, (s) => s?.route === 'policy', 'the reader')
+    await pairThroughTv('-cdn')
+    expect(cdn.requests.filter((r) => r.status >= 500)).toEqual([])
   })
 
   it('without WebGL, Lightning draws the gate and the reader with its Canvas2D renderer', async () => {
