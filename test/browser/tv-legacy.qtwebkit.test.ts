@@ -6,19 +6,32 @@
 // phone claims and asks, the viewer decides with the remote, and the ledger holds exactly one
 // record. Where even the legacy build cannot run, the page says so in the UI language.
 // Screenshots: artifacts/screenshots/qtwebkit-*.png.
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, type ChromiumSession } from './harness/chromium'
 import { requireBuild } from './harness/common'
 import { CONSENT_PROBE, decideOnTv, type Remote } from './harness/consent'
-import { cdnHeaders, requireDist, stageDist, type StagedDist } from './harness/dist'
+import { cdnHeaders, DIST_DIR, requireDist, stageDist, type StagedDist } from './harness/dist'
 import { decodeQrPng, openableUrl, QR_URL_PATTERN, receiptsOf, startServiceProcess, statuses, type PairHookState, type ServiceProcess } from './harness/pairing'
 import { newPhoneContext } from './harness/phone'
 import { assertNotBlank, decodePng, imageStats } from './harness/png'
 import { startStaticServer, type StaticServer } from './harness/server'
 import { ACCEPTANCE_KEY, PREFERENCES_KEY, servedPolicyEntry, type HookSnapshot } from './harness/tv'
 import { startQtWebKit, type QtShot, type QtWebKitSession } from './qtwebkit/session'
+
+/** Width of `text` at `px` in the shipped regular face, from the font build's glyph advances. */
+function shippedAdvance(text: string, px: number): number {
+  const m = JSON.parse(readFileSync(join(DIST_DIR, 'static/fonts/MiiteeSans-metrics.json'), 'utf8')) as { unitsPerEm: number; faces: Record<string, Record<string, string>> }
+  const advance = new Map<string, number>()
+  for (const [units, chars] of Object.entries(m.faces['400'])) for (const ch of chars) advance.set(ch, Number(units))
+  let total = 0
+  for (const ch of text) {
+    if (!advance.has(ch)) throw new Error(`no advance for ${JSON.stringify(ch)} in the font metrics`)
+    total += advance.get(ch)!
+  }
+  return (total / m.unitsPerEm) * px
+}
 
 interface EngineChoice {
   build: string
@@ -95,6 +108,10 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     )
     expect(faces.length).toBeGreaterThanOrEqual(2)
     expect(await qt.execute<string[]>('return window.__miitee.logs.filter(function (l) { return /fonts not loaded/.test(l) })')).toEqual([])
+    // By the time the gate is laid out, canvas text measures as the shipped font's own advances.
+    const probe = 'BESbswy 0123 WMiil'
+    const drawn = await qt.execute<number>(`var c = document.createElement('canvas').getContext('2d'); c.font = '400 100px MiiteeSans'; return c.measureText(${JSON.stringify(probe)}).width`)
+    expect(Math.abs(drawn - shippedAdvance(probe, 100))).toBeLessThan(2)
     notBlank(await qt.screenshot('qtwebkit-1-gate'))
 
     await qt.press('Enter')

@@ -99,12 +99,31 @@ export class CssFontFace implements LoadableFace {
       return ctx!.measureText(PROBE_TEXT).width
     }
     const fallback = FALLBACKS.map((f) => width(f))
+    // While a face loads, WebKit measures it with a placeholder font that is neither fallback:
+    // the face counts as loaded once its width leaves that placeholder's, or (a face the engine
+    // had at hand, never measured as a placeholder) once a FontFace of the same source has loaded
+    // and the width has held for two polls.
+    const placeholder = ctx ? width(`${family}, ${FALLBACKS[0]}`) : 0
+    let downloaded = false
+    let heldSinceDownload = 0
+    if (typeof FontFace === 'function') {
+      try {
+        new FontFace(this.family, this.source, this.descriptors).load().then(
+          () => (downloaded = true),
+          () => undefined,
+        )
+      } catch {
+        // A FontFace that refuses the source: the width alone decides.
+      }
+    }
     const started = Date.now()
     return new Promise((resolve, reject) => {
       const check = () => {
         const inFace = FALLBACKS.map((f) => width(`${family}, ${f}`))
-        // Loaded: the same width over either fallback, and not a fallback's own.
-        if (inFace[0] === inFace[1] && inFace.every((w, i) => w !== fallback[i])) {
+        if (downloaded) heldSinceDownload++
+        // Loaded: the same width over either fallback, not a fallback's own, and not the placeholder's.
+        const inOwnFace = inFace[0] === inFace[1] && inFace.every((w, i) => w !== fallback[i])
+        if (inOwnFace && (inFace[0] !== placeholder || heldSinceDownload > 2)) {
           user.remove()
           this.status = 'loaded'
           resolve(this)
