@@ -57,7 +57,7 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     // Another origin (a CDN) with the CSP it would send, listed in the service's TV_ORIGINS.
     const headers: Record<string, string> = {}
     cdn = await startStaticServer(cdnCopy.dir, { headers })
-    svc = await startServiceProcess({ env: { STATIC_DIR: served.dir, TV_ORIGINS: new URL(cdn.url).origin } })
+    svc = await startServiceProcess({ env: { STATIC_DIR: served.dir, TV_ORIGINS: `${new URL(cdn.url).origin},file://` } })
     Object.assign(headers, cdnHeaders(svc.url))
     writeFileSync(join(cdnCopy.dir, 'config.json'), JSON.stringify({ pairingServiceUrl: svc.url }))
     qt = await startQtWebKit()
@@ -195,6 +195,18 @@ describe('the dist output in QtWebKit 5.212 (WebKit 602): the legacy build boots
     await until(state, (s) => s?.route === 'policy', 'the reader')
     await pairThroughTv('-cdn')
     expect(cdn.requests.filter((r) => r.status >= 500)).toEqual([])
+  })
+
+  it('as a packaged app from file:// (the service admits Origin file://): gate → 同意 → #pair → pairs, the policy read from the package', async () => {
+    const pkg = stageDist({ config: { pairingServiceUrl: svc.url } })
+    staged.push(pkg)
+    await qt.navigate(pkg.fileUrl, 'localStorage.clear()')
+    await until(state, (s) => !!s?.ready && s.route === 'gate', 'the consent gate')
+    expect(await qt.execute<string>('return location.protocol')).toBe('file:')
+    expect((await engine())!.build).toBe('legacy')
+    await qt.press('Enter')
+    await until(state, (s) => s?.route === 'policy', 'the reader')
+    await pairThroughTv('-file')
   })
 
   it('without WebGL, Lightning draws the gate and the reader with its Canvas2D renderer', async () => {
